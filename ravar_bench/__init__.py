@@ -1,0 +1,1 @@
+"""ravar-bench: a benchmark harness for Referring Atomic Video Action Recognition."""

@@ -1,0 +1,1 @@
+"""The command-line interface; ``main.py`` is the entry point."""

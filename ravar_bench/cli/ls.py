@@ -1,0 +1,50 @@
+"""``ravar-bench ls``: list what exists (submissions, perturbations, metrics, models)."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+
+from rich.console import Console
+from rich.table import Table
+
+from ravar_bench.cli._common import add_parser, project_root
+
+WHAT = ("submissions", "perturbations", "metrics", "models")
+
+
+def register(subparsers) -> None:
+    parser = add_parser(subparsers, "ls", "List submissions, perturbations, metrics or models.", handle)
+    parser.add_argument("what", choices=WHAT)
+
+
+def list_configs(folder: str) -> list[str]:
+    """Config files under ``folder`` of the project root, relative paths, ``_base_`` excluded."""
+    root = project_root()
+    return sorted(
+        str(path.relative_to(root))
+        for path in (root / folder).rglob("*.py")
+        if "_base_" not in path.parts and not path.name.startswith("_")
+    )
+
+
+def list_registered(registry_name: str, package: str) -> list[str]:
+    """Names registered in one of our registries once ``package`` is imported."""
+    from ravar_bench import registry
+
+    importlib.import_module(package)
+    return sorted(getattr(registry, registry_name).module_dict)
+
+
+def handle(args: argparse.Namespace) -> int:
+    if args.what in ("submissions", "perturbations"):
+        names = list_configs(args.what)
+    elif args.what == "metrics":
+        names = list_registered("METRICS", "ravar_bench.metrics")
+    else:
+        names = list_registered("MODELS", "ravar_bench.models")
+    table = Table(title=args.what, show_header=False)
+    for name in names:
+        table.add_row(name)
+    Console().print(table if names else f"no {args.what} yet")
+    return 0

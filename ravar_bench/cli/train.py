@@ -1,0 +1,17 @@
+"""``ravar-bench train``: the training half of ``run``."""
+
+from __future__ import annotations
+
+import argparse
+
+from ravar_bench.cli._common import add_parser, not_built
+from ravar_bench.cli.run import add_run_arguments
+
+
+def register(subparsers) -> None:
+    parser = add_parser(subparsers, "train", "Train a submission and cache its best checkpoint.", handle)
+    add_run_arguments(parser, with_split=False)
+
+
+def handle(args: argparse.Namespace) -> int:
+    raise not_built("`ravar-bench train`", issue=7)
