@@ -14,7 +14,7 @@ from mmengine.registry import Registry
 SCOPE = "ravar_bench"
 
 MODELS = Registry("model", parent=MMENGINE_MODELS, scope=SCOPE,
-                  locations=["ravar_bench.models"])
+                  locations=["ravar_bench.models", "ravar_bench.models.external"])
 DATASETS = Registry("dataset", parent=MMENGINE_DATASETS, scope=SCOPE,
                     locations=["ravar_bench.data"])
 TRANSFORMS = Registry("transform", parent=MMENGINE_TRANSFORMS, scope=SCOPE,

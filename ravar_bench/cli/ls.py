@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 
 from rich.console import Console
 from rich.table import Table
@@ -28,21 +27,22 @@ def list_configs(folder: str) -> list[str]:
     )
 
 
-def list_registered(registry_name: str, package: str) -> list[str]:
-    """Names registered in one of our registries once ``package`` is imported."""
+def list_registered(registry_name: str) -> list[str]:
+    """Names registered in one of our registries, after importing the modules it lazily loads."""
     from ravar_bench import registry
 
-    importlib.import_module(package)
-    return sorted(getattr(registry, registry_name).module_dict)
+    chosen = getattr(registry, registry_name)
+    chosen.import_from_location()
+    return sorted(chosen.module_dict)
 
 
 def handle(args: argparse.Namespace) -> int:
     if args.what in ("submissions", "perturbations"):
         names = list_configs(args.what)
     elif args.what == "metrics":
-        names = list_registered("METRICS", "ravar_bench.metrics")
+        names = list_registered("METRICS")
     else:
-        names = list_registered("MODELS", "ravar_bench.models")
+        names = list_registered("MODELS")
     table = Table(title=args.what, show_header=False)
     for name in names:
         table.add_row(name)
