@@ -1,25 +1,35 @@
 """The harness's registries: scoped children of MMEngine's roots.
 
-Every buildable piece (models, datasets, pipeline steps, metrics, perturbations) is registered in
-scope ``ravar_bench``. ``locations`` lets a lookup import the defining package on demand, so
+Every buildable piece (models, datasets, pipeline steps, metrics, hooks, perturbations) is registered
+in scope ``ravar_bench``. ``locations`` lets a lookup import the defining package on demand, so
 ``MODELS.build(dict(type="RefAtomNet"))`` works without importing the model code first.
 """
 
-from mmengine.registry import DATASETS as MMENGINE_DATASETS
-from mmengine.registry import METRICS as MMENGINE_METRICS
-from mmengine.registry import MODELS as MMENGINE_MODELS
-from mmengine.registry import TRANSFORMS as MMENGINE_TRANSFORMS
+from mmengine import registry as mmengine_registry
 from mmengine.registry import Registry
 
 SCOPE = "ravar_bench"
 
-MODELS = Registry("model", parent=MMENGINE_MODELS, scope=SCOPE,
-                  locations=["ravar_bench.models", "ravar_bench.models.external"])
-DATASETS = Registry("dataset", parent=MMENGINE_DATASETS, scope=SCOPE,
-                    locations=["ravar_bench.data"])
-TRANSFORMS = Registry("transform", parent=MMENGINE_TRANSFORMS, scope=SCOPE,
-                      locations=["ravar_bench.data", "ravar_bench.perturbations"])
-METRICS = Registry("metric", parent=MMENGINE_METRICS, scope=SCOPE,
-                   locations=["ravar_bench.metrics"])
+
+def _child(parent: Registry, locations: list[str] | None = None) -> Registry:
+    return Registry(parent.name, parent=parent, scope=SCOPE, locations=locations or [])
+
+
+MODELS = _child(mmengine_registry.MODELS, ["ravar_bench.models", "ravar_bench.models.external"])
+DATASETS = _child(mmengine_registry.DATASETS, ["ravar_bench.data"])
+TRANSFORMS = _child(mmengine_registry.TRANSFORMS, ["ravar_bench.data", "ravar_bench.perturbations"])
+METRICS = _child(mmengine_registry.METRICS, ["ravar_bench.metrics"])
+HOOKS = _child(mmengine_registry.HOOKS, ["ravar_bench.engine.progress"])
 # A new root: MMEngine has no notion of a test-time corruption.
 PERTURBATIONS = Registry("perturbation", scope=SCOPE, locations=["ravar_bench.perturbations"])
+
+# Empty children of the other roots the Runner builds from (loops, optimizers, schedulers, ...), as
+# MMDetection and MMAction2 keep them: with default_scope "ravar_bench" every lookup then resolves in
+# our scope and falls back to MMEngine's entries, without a warning per registry.
+RUNNER_REGISTRIES = tuple(
+    _child(getattr(mmengine_registry, name))
+    for name in ("RUNNERS", "RUNNER_CONSTRUCTORS", "DATA_SAMPLERS", "WEIGHT_INITIALIZERS", "OPTIMIZERS",
+                 "OPTIM_WRAPPER_CONSTRUCTORS", "TASK_UTILS", "PARAM_SCHEDULERS", "MODEL_WRAPPERS", "OPTIM_WRAPPERS",
+                 "LOOPS", "VISBACKENDS", "VISUALIZERS", "LOG_PROCESSORS", "EVALUATOR", "INFERENCERS", "FUNCTIONS",
+                 "STRATEGIES")
+)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from ravar_bench.cli._common import add_parser, not_built
+from mmengine.config import DictAction
+
+from ravar_bench.cli._common import add_parser
 
 SPLITS = ("val", "test", "test-rephrased")
 
@@ -24,8 +26,9 @@ def add_run_arguments(parser: argparse.ArgumentParser, *, with_split: bool = Tru
     parser.add_argument("--work-dir", help="where checkpoints and results go (default: ./work_dirs)")
     parser.add_argument("--launcher", choices=("none", "pytorch"), default="none",
                         help="'pytorch' under torchrun for MMEngine's distributed mode")
-    parser.add_argument("--cfg-options", nargs="+", default=[], metavar="KEY=VALUE",
-                        help="override config entries, MMEngine style")
+    parser.add_argument("--results-dir", default="results", help="root of the results directories")
+    parser.add_argument("--cfg-options", nargs="+", action=DictAction, default={}, metavar="KEY=VALUE",
+                        help="override config entries, MMEngine style (e.g. train_cfg.max_epochs=2)")
 
 
 def register(subparsers) -> None:
@@ -34,4 +37,6 @@ def register(subparsers) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
-    raise not_built("`ravar-bench run`", issue=7)
+    from ravar_bench.engine.runs import run_command
+
+    return run_command(args, do_train=True, do_test=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ravar_bench.cli._common import add_parser, not_built
+from ravar_bench.cli._common import add_parser
 from ravar_bench.cli.run import add_run_arguments
 
 
@@ -14,4 +14,6 @@ def register(subparsers) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
-    raise not_built("`ravar-bench test`", issue=7)
+    from ravar_bench.engine.runs import run_command
+
+    return run_command(args, do_train=False, do_test=True)

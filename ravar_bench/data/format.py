@@ -45,7 +45,7 @@ def split_key(key: str) -> tuple[str, int, str]:
 
 def frame_index(second: float) -> int:
     """Index of the frame file showing ``second`` of the movie (AVA frame-folder convention)."""
-    return int(round((second - FIRST_SECOND) * FPS)) + 1
+    return round((second - FIRST_SECOND) * FPS) + 1
 
 
 def frame_path(root: str | os.PathLike, video_id: str, index: int) -> Path:

@@ -1,1 +1,26 @@
-"""metrics"""
+"""RAVAR metrics: pure functions (mAP, AUROC, mIoU, IoU-gated mAP, bootstrap CIs) and ``RAVARMetric``."""
+
+from ravar_bench.metrics.boxes import box_iou, canonical_boxes
+from ravar_bench.metrics.ranking import RankIndex, gate_scores, per_class_ap_auroc
+from ravar_bench.metrics.ravar_metric import RAVARMetric
+from ravar_bench.metrics.report import (
+    CONVENTIONS,
+    IOU_THRESHOLDS,
+    RAVARReport,
+    class_average,
+    compute_ravar_metrics,
+)
+
+__all__ = [
+    "CONVENTIONS",
+    "IOU_THRESHOLDS",
+    "RAVARMetric",
+    "RAVARReport",
+    "RankIndex",
+    "box_iou",
+    "canonical_boxes",
+    "class_average",
+    "compute_ravar_metrics",
+    "gate_scores",
+    "per_class_ap_auroc",
+]

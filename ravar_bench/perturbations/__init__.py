@@ -1,1 +1,12 @@
-"""perturbations"""
+"""Test-time perturbations (fog, rain, shot noise, Gaussian noise) and the ``Perturb`` pipeline step.
+
+Each perturbation is a pure function ``f(frames uint8 [T, H, W, 3], severity 1..5, numpy Generator)``
+registered in ``PERTURBATIONS``; see docs/PERTURBATIONS.md.
+"""
+
+from ravar_bench.perturbations.fog import fog
+from ravar_bench.perturbations.noise import gaussian_noise, shot_noise
+from ravar_bench.perturbations.rain import rain
+from ravar_bench.perturbations.transform import Perturb, sample_seed
+
+__all__ = ["Perturb", "fog", "gaussian_noise", "rain", "sample_seed", "shot_noise"]

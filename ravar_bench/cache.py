@@ -1,0 +1,12 @@
+"""Where ravar-bench keeps what it generates or trains: ``$RAVAR_BENCH_CACHE`` or ``~/.cache/ravar-bench``."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def cache_root() -> Path:
+    """The user cache folder (RefAVA-Synth, trained checkpoints); not created here."""
+    configured = os.environ.get("RAVAR_BENCH_CACHE")
+    return Path(configured).expanduser() if configured else Path.home() / ".cache" / "ravar-bench"

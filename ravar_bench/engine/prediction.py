@@ -1,0 +1,108 @@
+"""Test-time prediction that survives interruption: each finished batch is appended to a per-rank
+predictions file, and a rerun skips the samples already predicted."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import numpy as np
+import torch
+from mmengine.config import Config
+from mmengine.dataset import pseudo_collate
+from mmengine.dist import barrier, get_dist_info
+from torch.utils.data import DataLoader
+
+from ravar_bench.data.format import NUM_CLASSES
+from ravar_bench.registry import DATASETS, MODELS
+
+PARTIAL_PATTERN = "predictions.rank*.jsonl"
+
+
+def sample_row(sample) -> dict:
+    """One samples.jsonl line from a predicted data sample (docs/RESULTS.md)."""
+    labels = np.flatnonzero(sample.gt_labels.cpu().numpy() > 0.5) + 1
+    return {"key": sample.metainfo["key"], "text": sample.metainfo.get("text", ""),
+            "scores": [round(float(s), 6) for s in sample.pred_scores.float().cpu()],
+            "labels": labels.tolist(),
+            "pred_box": [round(float(v), 6) for v in sample.pred_box.float().cpu()],
+            "gt_box": [round(float(v), 6) for v in sample.gt_box.float().cpu()]}
+
+
+def check_predictions(samples: Sequence) -> None:
+    """A model must give 80 finite scores and 4 finite box numbers per sample; name the samples that don't."""
+    bad = []
+    for sample in samples:
+        scores, box = sample.get("pred_scores"), sample.get("pred_box")
+        ok = (scores is not None and box is not None and tuple(scores.shape) == (NUM_CLASSES,)
+              and tuple(box.shape) == (4,) and bool(torch.isfinite(scores).all()) and bool(torch.isfinite(box).all()))
+        if not ok:
+            shapes = (None if scores is None else tuple(scores.shape), None if box is None else tuple(box.shape))
+            bad.append(f"{sample.metainfo.get('key')} (pred_scores, pred_box shapes {shapes})")
+    if bad:
+        raise ValueError(f"the model's predictions must be pred_scores [{NUM_CLASSES}] and pred_box [4], finite; "
+                         f"wrong for {len(bad)} sample(s): {'; '.join(bad[:5])}")
+
+
+def read_partial(folder: Path) -> dict[str, dict]:
+    """Predictions already written by any rank; a last line cut by an interruption is ignored."""
+    rows = {}
+    for path in sorted(folder.glob(PARTIAL_PATTERN)):
+        for line in path.read_text().splitlines(keepends=True):
+            if line.endswith("\n"):
+                row = json.loads(line)
+                rows[row["key"]] = row
+    return rows
+
+
+def _append(path: Path, rows: list[dict]) -> None:
+    """Append whole lines and force them to disk, so a kill loses at most the batch in flight."""
+    with path.open("a") as handle:
+        handle.write("".join(json.dumps(row) + "\n" for row in rows))
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _batches(dataset, indices: list[int], loader_cfg: Config) -> Iterator[dict]:
+    """This rank's share of ``indices`` (strided), batched like the submission's test loader."""
+    rank, world = get_dist_info()
+    subset = torch.utils.data.Subset(dataset, indices[rank::world])
+    workers = loader_cfg.get("num_workers", 0)
+    yield from DataLoader(subset, batch_size=loader_cfg.get("batch_size", 1), shuffle=False, num_workers=workers,
+                          collate_fn=pseudo_collate, persistent_workers=False)
+
+
+def predict(cfg: Config, weights: Path, folder: Path, progress=None) -> tuple[list[dict], dict]:
+    """Predict the test split of ``cfg`` with ``weights``, resuming from ``folder``'s partial files.
+
+    Returns the rows in dataset order (on every rank) and the dataset's metainfo.
+    """
+    from ravar_bench.engine.checkpoints import load_weights
+
+    folder.mkdir(parents=True, exist_ok=True)
+    dataset = DATASETS.build(cfg.test_dataloader.dataset)
+    keys = [dataset.get_data_info(i)["key"] for i in range(len(dataset))]
+    done = read_partial(folder)
+    todo = [i for i, key in enumerate(keys) if key not in done]
+    model = MODELS.build(cfg.model)
+    load_weights(model, weights)
+    model.eval()
+    rank, _ = get_dist_info()
+    partial = folder / f"predictions.rank{rank}.jsonl"
+    if progress is not None:
+        progress.start(total=len(keys), completed=len(done))
+    with torch.no_grad():
+        for batch in _batches(dataset, todo, cfg.test_dataloader):
+            samples = model.test_step(batch)
+            check_predictions(samples)
+            _append(partial, [sample_row(sample) for sample in samples])
+            if progress is not None:
+                progress.advance(len(samples))
+    barrier()
+    rows = read_partial(folder)
+    missing = [key for key in keys if key not in rows]
+    if missing:
+        raise RuntimeError(f"predictions missing for {len(missing)} sample(s), e.g. {missing[:3]}")
+    return [rows[key] for key in keys], dict(dataset.metainfo)

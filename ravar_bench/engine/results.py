@@ -1,0 +1,73 @@
+"""The results directory: ``results.json`` (schema below, versioned), ``samples.jsonl`` and the config.
+
+A run is staged in a hidden sibling folder and renamed into place when complete, so a results
+directory either exists whole or not at all; the staging folder also holds the partial predictions
+that let an interrupted test resume.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import numpy as np
+
+from ravar_bench.data.format import NUM_CLASSES, atomic_write_bytes
+from ravar_bench.engine.prediction import PARTIAL_PATTERN
+from ravar_bench.metrics.report import compute_ravar_metrics
+
+SCHEMA = "ravar-bench/results"
+SCHEMA_VERSION = 1
+
+
+def run_dir(results_root: Path, submission: str, dataset: str, split: str, condition: str, run_id: str) -> Path:
+    """``results/<submission>/<dataset>/<split>/<condition>/<run_id>``."""
+    return results_root / submission / dataset / split / condition / run_id
+
+
+def staging_dir(final: Path) -> Path:
+    """The hidden folder a run is built in before it is renamed to ``final``."""
+    return final.parent / f".{final.name}.partial"
+
+
+def score_rows(rows: list[dict], evaluator: dict) -> dict:
+    """The metrics report of samples.jsonl rows, with the evaluator's convention, resamples and seed."""
+    labels = np.zeros((len(rows), NUM_CLASSES))
+    for i, row in enumerate(rows):
+        labels[i, np.asarray(row["labels"], dtype=int) - 1] = 1
+    report = compute_ravar_metrics(
+        np.asarray([row["scores"] for row in rows]), labels, np.asarray([row["pred_box"] for row in rows]),
+        np.asarray([row["gt_box"] for row in rows]), convention=evaluator.get("convention", "macro"),
+        seed=evaluator.get("seed", 0), keys=[row["key"] for row in rows],
+        **({"n_bootstrap": evaluator["n_bootstrap"]} if "n_bootstrap" in evaluator else {}),
+    )
+    return report.to_dict()
+
+
+def write_run(final: Path, results: dict, rows: list[dict], config_text: str) -> Path:
+    """Complete the staged run: write its three files, drop the partial predictions, rename into place."""
+    stage = staging_dir(final)
+    stage.mkdir(parents=True, exist_ok=True)
+    results = {"schema": SCHEMA, "schema_version": SCHEMA_VERSION, **results}
+    atomic_write_bytes(stage / "samples.jsonl", "".join(json.dumps(row) + "\n" for row in rows).encode())
+    atomic_write_bytes(stage / "config.py", config_text.encode())
+    atomic_write_bytes(stage / "results.json", json.dumps(results, indent=2, sort_keys=True).encode())
+    for partial in stage.glob(PARTIAL_PATTERN):
+        partial.unlink()
+    if final.exists():  # an identical run finished meanwhile (same run id): keep the first
+        shutil.rmtree(stage)
+        return final
+    os.replace(stage, final)
+    return final
+
+
+def read_results(path: Path) -> dict:
+    """A results.json, checked for schema and version."""
+    data = json.loads(Path(path).read_text())
+    if data.get("schema") != SCHEMA:
+        raise ValueError(f"{path}: field 'schema' must be {SCHEMA!r}, got {data.get('schema')!r}")
+    if data.get("schema_version") != SCHEMA_VERSION:
+        raise ValueError(f"{path}: schema_version {data.get('schema_version')!r} is not {SCHEMA_VERSION}")
+    return data

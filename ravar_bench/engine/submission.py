@@ -1,0 +1,90 @@
+"""From a submission file and the command line to the configs that train and test it."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from pathlib import Path
+
+from mmengine.config import Config
+
+from ravar_bench.cli._common import CLIError, project_root
+
+LOADERS = ("train_dataloader", "val_dataloader", "test_dataloader")
+# The config entries that decide the trained weights; their hash keys the checkpoint cache.
+TRAINING_KEYS = ("model", "train_dataloader", "val_dataloader", "val_evaluator", "optim_wrapper",
+                 "param_scheduler", "train_cfg", "randomness")
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A loaded submission: its name (path under submissions/, no suffix), file and config."""
+
+    name: str
+    path: Path
+    cfg: Config
+
+
+def known_submissions() -> list[str]:
+    """Submission files under the project's submissions/ folder, ``_base_`` excluded."""
+    root = project_root() / "submissions"
+    return sorted(str(p.relative_to(root.parent)) for p in root.rglob("*.py")
+                  if "_base_" not in p.parts and not p.name.startswith("_"))
+
+
+def load_submission(path: str, cfg_options: dict | None = None) -> Submission:
+    """Read a submission config; an unknown path lists the known ones."""
+    file = Path(path)
+    if not file.is_file():
+        raise CLIError(f"unknown submission {path!r}; known: {', '.join(known_submissions())}")
+    cfg = Config.fromfile(str(file))
+    if cfg_options:
+        cfg.merge_from_dict(cfg_options)
+    parts = file.resolve().with_suffix("").parts
+    name = "/".join(parts[parts.index("submissions") + 1:]) if "submissions" in parts else file.stem
+    return Submission(name=name, path=file.resolve(), cfg=cfg)
+
+
+def with_data_root(cfg: Config, data_root: Path) -> Config:
+    """A copy of ``cfg`` whose three dataloaders read ``data_root``."""
+    cfg = copy.deepcopy(cfg)
+    cfg.data_root = str(data_root)
+    for loader in LOADERS:
+        if loader in cfg:
+            cfg[loader].dataset.data_root = str(data_root)
+    return cfg
+
+
+def with_seed(cfg: Config, seed: int) -> Config:
+    """A copy of ``cfg`` with the run seed in training, text controls, perturbations and bootstrap."""
+    cfg = copy.deepcopy(cfg)
+    cfg.randomness = dict(cfg.get("randomness", {}), seed=seed)
+    cfg.test_evaluator = dict(cfg.test_evaluator, seed=seed)
+    return cfg
+
+
+def with_test_conditions(cfg: Config, split: str, perturbation: dict | None, text_control: str | None,
+                         seed: int) -> Config:
+    """A copy of ``cfg`` whose test loader reads ``split``, perturbed right after decoding, with a
+    text control; the perturbation is applied to every visual input (see docs/PERTURBATIONS.md)."""
+    cfg = copy.deepcopy(cfg)
+    dataset = cfg.test_dataloader.dataset
+    dataset.split = split
+    dataset.text_control = text_control
+    dataset.text_control_seed = seed
+    if perturbation is not None:
+        steps = [step["type"] for step in dataset.pipeline]
+        if "DecodeFrames" not in steps:
+            raise CLIError("the submission's test pipeline has no DecodeFrames step to insert the perturbation after")
+        dataset.pipeline.insert(steps.index("DecodeFrames") + 1, perturbation)
+    return cfg
+
+
+def training_identity(cfg: Config, manifests: dict[str, str]) -> dict:
+    """What decides the trained weights: the training entries of the config, with data roots replaced
+    by the data manifests' hashes (so the same data in another folder hits the same cache)."""
+    identity = {key: copy.deepcopy(cfg.get(key)) for key in TRAINING_KEYS}
+    for loader in ("train_dataloader", "val_dataloader"):
+        identity[loader]["dataset"].pop("data_root", None)
+    identity["manifests"] = manifests
+    return identity

@@ -1,0 +1,168 @@
+"""RefAtomNet (Peng et al., ECCV 2024): visual, reference-text and location-semantic token streams fused by
+agent attention with cross-stream agent-attention (CAAF) and agent-token (CATF) fusion. See docs/MODELS.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import torch
+from torch import nn
+
+from ravar_bench.models.agent_attention import AgentBlock, AgentState, CrossStreamGuide
+from ravar_bench.models.base import RAVARBaseModel
+from ravar_bench.models.encoders import BLIP2Encoder, NameEncoder, TokenResampler
+from ravar_bench.models.fusions import build_late_fusion
+from ravar_bench.registry import MODELS
+from ravar_bench.structures import RAVARDataSample
+
+FUSIONS = ("alsaf", "addition", "concatenation", "multiplication", "attention_bottleneck", "mcomet")
+
+
+def _texts(data_samples: Sequence[RAVARDataSample]) -> list[str]:
+    """The reference of every sample (metainfo ``text``)."""
+    missing = [i for i, s in enumerate(data_samples) if "text" not in s.metainfo]
+    if missing:
+        raise KeyError(f"RefAtomNet needs data_sample.metainfo['text'] (the reference); missing on samples {missing}")
+    return [s.metainfo["text"] for s in data_samples]
+
+
+@MODELS.register_module()
+class RefAtomNet(RAVARBaseModel):
+    """RefAtomNet with the Table 3 options on one class.
+
+    Args:
+        vision / qformer: ``Blip2VisionConfig`` / ``Blip2QFormerConfig`` kwargs (random init), or the
+            architecture of the checkpoint at ``pretrained_blip2`` (a ``Blip2ForImageTextRetrieval`` directory).
+        name_encoder: ``BertConfig`` kwargs for the category-name encoder, or loaded from ``pretrained_bert``.
+        tokenizer / name_tokenizer: configs of the reference and category-name tokenizers.
+        num_query_tokens: Q-Former queries = tokens per stream (N).
+        max_detections: detections kept per key frame (highest score first), padded and masked.
+        det_score_thr: detections below this score are dropped (the paper keeps confident ones, of every class).
+        num_agents / num_heads / mlp_ratio: agent-attention blocks (paper: 4 agents, 1 head, ratio 4).
+        fusion: "alsaf" (agent blocks + Eq. 12) or a Table 3 alternative on the raw stream tokens.
+        use_caaf / use_catf: cross-stream agent attention / agent token fusion (only with "alsaf").
+        use_location_stream: build and use the location-semantic stream.
+    """
+
+    def __init__(self, vision: dict, qformer: dict, name_encoder: dict, tokenizer: dict, name_tokenizer: dict,
+                 num_query_tokens: int = 32, max_detections: int = 16, det_score_thr: float = 0.0,
+                 num_agents: int = 4, num_heads: int = 1, mlp_ratio: float = 4.0, fusion: str = "alsaf",
+                 use_caaf: bool = True, use_catf: bool = True, use_location_stream: bool = True,
+                 pretrained_blip2: str | None = None, pretrained_bert: str | None = None,
+                 **base_kwargs) -> None:
+        super().__init__(**base_kwargs)
+        if fusion not in FUSIONS:
+            raise ValueError(f"fusion: unknown kind {fusion!r}; expected one of {FUSIONS}")
+        self.fusion, self.use_caaf, self.use_catf = fusion, use_caaf, use_catf
+        self.use_location_stream = use_location_stream
+        self.max_detections, self.det_score_thr = max_detections, det_score_thr
+
+        self.blip2 = BLIP2Encoder(vision, qformer, num_query_tokens, pretrained_blip2)
+        dim, num_tokens = self.blip2.dim, self.blip2.num_query_tokens
+        self.tokenizer = MODELS.build(tokenizer)
+        self._check_vocab("tokenizer", self.tokenizer.vocab_size, self.blip2.vocab_size)
+        self.text_resampler = TokenResampler(self.tokenizer.max_length, num_tokens)
+        if use_location_stream:
+            self.name_tokenizer = MODELS.build(name_tokenizer)
+            self.name_encoder = NameEncoder(name_encoder, pretrained_bert)
+            self._check_vocab("name_tokenizer", self.name_tokenizer.vocab_size,
+                              self.name_encoder.bert.config.vocab_size)
+            self.loc_proj = nn.Linear(4 + self.name_encoder.dim, dim)                 # Eq. 3
+            self.loc_resampler = TokenResampler(max_detections, num_tokens)
+        num_streams = 3 if use_location_stream else 2
+        if fusion == "alsaf":
+            self.blocks = nn.ModuleDict({name: AgentBlock(dim, num_tokens, num_agents, num_heads, mlp_ratio)
+                                         for name in self.stream_names})
+        else:
+            self.late_fusion = build_late_fusion(fusion, dim, num_streams, num_heads, mlp_ratio)
+        self.finish_init(dim)
+
+    @staticmethod
+    def _check_vocab(key: str, tokenizer_vocab: int, embedding_rows: int) -> None:
+        """A tokenizer must not emit ids beyond the embedding table it feeds."""
+        if tokenizer_vocab > embedding_rows:
+            raise ValueError(f"{key}: vocab_size {tokenizer_vocab} exceeds the encoder's {embedding_rows} "
+                             "word embeddings; make the two agree in the config")
+
+    @property
+    def stream_names(self) -> tuple[str, ...]:
+        """The streams in use; the visual one first."""
+        return ("visual", "text", "location") if self.use_location_stream else ("visual", "text")
+
+    # --- token extraction (Eq. 1-3) -------------------------------------------------------------------------
+    def visual_tokens(self, frames: torch.Tensor) -> torch.Tensor:
+        """Eq. 1, visual: per-frame Q-Former query tokens averaged over frames -> [B,N,D]."""
+        return self.blip2.encode_frames(frames).mean(dim=1)
+
+    def text_tokens(self, texts: Sequence[str], device: torch.device) -> torch.Tensor:
+        """Eq. 1, reference: Q-Former text-path tokens, masked and resampled to N -> [B,N,D]."""
+        encoded = {k: v.to(device) for k, v in self.tokenizer(texts).items()}
+        tokens = self.blip2.encode_text(encoded["input_ids"], encoded["attention_mask"])
+        return self.text_resampler(tokens, encoded["attention_mask"])
+
+    def _detections(self, sample: RAVARDataSample) -> tuple[torch.Tensor, list[str]]:
+        """Confident detections of one sample, highest score first, at most ``max_detections``."""
+        for field in ("det_boxes", "det_scores", "det_names"):
+            if field not in sample:
+                raise KeyError(f"location stream: data_sample.{field} is missing on sample "
+                               f"{sample.metainfo.get('key', '?')} (use an empty one when there are no detections)")
+        boxes = torch.as_tensor(sample.det_boxes, dtype=torch.float32).reshape(-1, 4)
+        scores = torch.as_tensor(sample.det_scores, dtype=torch.float32).reshape(-1)
+        names = list(sample.det_names)
+        if not len(boxes) == len(scores) == len(names):
+            raise ValueError(f"location stream: det_boxes ({len(boxes)}), det_scores ({len(scores)}) and "
+                             f"det_names ({len(names)}) differ in length on {sample.metainfo.get('key', '?')}")
+        order = [i for i in scores.argsort(descending=True, stable=True).tolist()
+                 if scores[i] >= self.det_score_thr][: self.max_detections]
+        return boxes[order], [names[i] for i in order]
+
+    def location_tokens(self, data_samples: Sequence[RAVARDataSample], device: torch.device) -> torch.Tensor:
+        """Eq. 2-3: ``FC(concat(box, BERT(name)))`` per detection, padded/masked, resampled to N -> [B,N,D]."""
+        dets = [self._detections(s) for s in data_samples]
+        vocab = sorted({name for _, names in dets for name in names})
+        b, m = len(dets), self.max_detections
+        name_dim = self.name_encoder.dim
+        if vocab:
+            encoded = {k: v.to(device) for k, v in self.name_tokenizer(vocab).items()}
+            name_emb = self.name_encoder(encoded["input_ids"], encoded["attention_mask"])
+        else:
+            name_emb = torch.zeros(0, name_dim, device=device)
+        index = {name: i for i, name in enumerate(vocab)}
+        feats = torch.zeros(b, m, 4 + name_dim, device=device)
+        mask = torch.zeros(b, m, device=device)
+        for row, (boxes, names) in enumerate(dets):
+            n = len(names)
+            if n:
+                rows = torch.tensor([index[name] for name in names], device=device)
+                feats[row, :n] = torch.cat([boxes.to(device), name_emb[rows]], dim=-1)
+                mask[row, :n] = 1
+        return self.loc_resampler(self.loc_proj(feats), mask)
+
+    def extract_streams(self, inputs: dict, data_samples: Sequence[RAVARDataSample]) -> dict[str, torch.Tensor]:
+        """The token streams in use, each [B,N,D]."""
+        frames = inputs["frames"]
+        streams = {"visual": self.visual_tokens(frames),
+                   "text": self.text_tokens(_texts(data_samples), frames.device)}
+        if self.use_location_stream:
+            streams["location"] = self.location_tokens(data_samples, frames.device)
+        return streams
+
+    # --- fusion (Eq. 4-12) ----------------------------------------------------------------------------------
+    def fuse(self, streams: dict[str, torch.Tensor]) -> tuple[torch.Tensor, dict[str, AgentState]]:
+        """Streams -> pooled [B,D] (Eq. 12 for "alsaf") and the agent-attention intermediates per stream."""
+        if self.fusion != "alsaf":
+            return self.late_fusion([streams[n] for n in self.stream_names]), {}
+        outputs, states = {}, {}
+        for name in self.stream_names[1:]:                                   # Eq. 4-6, text and location
+            outputs[name], states[name] = self.blocks[name](streams[name])
+        guide = CrossStreamGuide(s_q=[states[n].s_q for n in self.stream_names[1:]],
+                                 agents=[states[n].agents for n in self.stream_names[1:]])
+        outputs["visual"], states["visual"] = self.blocks["visual"](          # Eq. 7-11
+            streams["visual"], guide, self.use_caaf, self.use_catf)
+        pooled = torch.stack([outputs[n].mean(dim=1) for n in self.stream_names]).mean(0)   # Eq. 12
+        return pooled, states
+
+    def encode(self, inputs: dict, data_samples: Sequence[RAVARDataSample]) -> torch.Tensor:
+        """Pooled feature [B,D] for the heads."""
+        return self.fuse(self.extract_streams(inputs, data_samples))[0]

@@ -1,0 +1,17 @@
+# The CPU-scale schedule: AdamW with the release's BertAdam-style settings (beta2 0.98, weight decay
+# 0.2, none on biases and norms, grad-norm clip 1.0), linear warm-up then cosine decay.
+max_epochs = 6
+optim_wrapper = dict(
+    type="OptimWrapper",
+    optimizer=dict(type="AdamW", lr=1e-3, betas=(0.9, 0.98), weight_decay=0.2),
+    paramwise_cfg=dict(norm_decay_mult=0.0, bias_decay_mult=0.0),
+    clip_grad=dict(max_norm=1.0),
+)
+param_scheduler = [
+    dict(type="LinearLR", start_factor=0.1, by_epoch=True, begin=0, end=1, convert_to_iter_based=True),
+    dict(type="CosineAnnealingLR", by_epoch=True, begin=1, end=max_epochs, eta_min_ratio=0.01,
+         convert_to_iter_based=True),
+]
+train_cfg = dict(type="EpochBasedTrainLoop", max_epochs=max_epochs, val_interval=1)
+val_cfg = dict(type="ValLoop")
+test_cfg = dict(type="TestLoop")

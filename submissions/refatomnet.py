@@ -1,0 +1,11 @@
+# RefAtomNet (Peng et al., ECCV 2024) at CPU scale: trains on RefAVA-Synth on 2 CPU cores in minutes.
+# submissions/paper/refatomnet.py swaps in the paper's encoders; the model code is the same.
+_base_ = [
+    "./_base_/default_runtime.py",
+    "./_base_/datasets/refava.py",
+    "./_base_/schedules/cpu.py",
+    "./_base_/models/refatomnet.py",
+]
+scale = "cpu"
+# The clips are resized to 64 px in the data pipeline (clip_size); the ViT sees the same size.
+model = dict(vision=dict(image_size=64))
