@@ -202,7 +202,7 @@ def test_detections_file_is_valid_and_finds_most_people(tiny):
             boxes, names, scores = np.array(det["boxes"]).reshape(-1, 4), det["names"], det["scores"]
             assert len(boxes) == len(names) == len(scores)
             assert set(names) <= coco
-            assert ((0 <= boxes) & (boxes <= 1)).all() and (boxes[:, :2] <= boxes[:, 2:]).all()
+            assert ((boxes >= 0) & (boxes <= 1)).all() and (boxes[:, :2] <= boxes[:, 2:]).all()
             assert list(scores) == sorted(scores, reverse=True) and all(0 <= s <= 1 for s in scores)
             people = [b for b, n in zip(boxes, names, strict=True) if n == "person"]
             found += any(_iou(b, keyframes[key][0]) >= 0.5 for b in people)
