@@ -15,9 +15,9 @@ from ravar_bench.cli._common import CLIError
 from ravar_bench.cli.main import main
 from ravar_bench.metrics import RAVARMetric, compute_ravar_metrics
 from ravar_bench.metrics.score_file import score_command
+from ravar_bench.metrics.synthetic import synthetic_predictions
 from ravar_bench.registry import METRICS
 from ravar_bench.structures import RAVARDataSample
-from ravar_bench.metrics.synthetic import synthetic_predictions
 
 N_BOOT = 30
 

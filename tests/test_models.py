@@ -45,7 +45,7 @@ def test_hashing_tokenizer_layout():
     assert mask[1].tolist() == [1] * 6 and ids[1, 1] == ids[1, 4]
     # case-insensitive and punctuation is its own token
     assert tok.encode("RED coat")[1:] == tok.encode("red COAT")[1:]
-    assert tok.encode("red,") [2] == tok.word_id(",")
+    assert tok.encode("red,")[2] == tok.word_id(",")
     assert ((ids[mask.bool()] >= 1) & (ids[mask.bool()] < 50)).all()
     short = tok("hi")
     assert short["input_ids"][0, 2:].eq(tok.PAD_ID).all() and short["attention_mask"][0].tolist() == [1, 1, 0, 0, 0, 0]

@@ -140,6 +140,7 @@ def test_location_stream_uses_top_detections_and_masks_padding():
     data = model.data_preprocessor(batch())
     boxes, names = model._detections(data["data_samples"][0])
     assert names == ["person", "person", "chair"]  # scores 0.9, 0.8, 0.5 kept; 0.1 beyond max_detections
+    torch.testing.assert_close(boxes, data["data_samples"][0].det_boxes[[0, 2, 1]])
     # the empty sample's tokens are the resampler bias alone: no detection content
     tokens = model.location_tokens(data["data_samples"], torch.device("cpu"))
     bias = model.loc_resampler.linear.bias.detach()

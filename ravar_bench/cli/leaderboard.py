@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
-from ravar_bench.cli._common import add_parser, not_built
+from rich.console import Console
+
+from ravar_bench.cli._common import CLIError, add_parser, project_root
 
 
 def register(subparsers) -> None:
@@ -14,7 +17,26 @@ def register(subparsers) -> None:
     build = actions.add_parser("build", help="regenerate leaderboards/ from results files")
     build.add_argument("results_dirs", nargs="*", default=["results"], metavar="RESULTS_DIR")
     build.add_argument("--out", default="leaderboards", help="output folder")
+    build.add_argument("--reported", help="the paper's numbers (default: leaderboards/reported.json of the project)")
+    build.add_argument("--convention", choices=("macro", "weighted"), default="macro",
+                       help="class averaging of mAP and AUROC (see docs/METRICS.md)")
+
+
+def default_reported() -> Path:
+    """leaderboards/reported.json of the project checkout."""
+    return project_root() / "leaderboards" / "reported.json"
 
 
 def handle(args: argparse.Namespace) -> int:
-    raise not_built("`ravar-bench leaderboard build`", issue=6)
+    from ravar_bench.leaderboard.build import build_leaderboards
+    from ravar_bench.leaderboard.collect import LeaderboardError
+
+    try:
+        folders = build_leaderboards(args.results_dirs, Path(args.out), Path(args.reported or default_reported()),
+                                     args.convention)
+    except LeaderboardError as err:
+        raise CLIError(str(err)) from err
+    Console().print(f"leaderboards written to {args.out}: {len(folders)} (dataset, scale) folders")
+    for folder in folders:
+        Console().print(f"  {folder}")
+    return 0

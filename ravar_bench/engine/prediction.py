@@ -57,6 +57,17 @@ def read_partial(folder: Path) -> dict[str, dict]:
     return rows
 
 
+def drop_torn_line(path: Path) -> None:
+    """Cut a partial last line (left by a kill mid-write) so that appended lines start clean."""
+    if not path.is_file():
+        return
+    data = path.read_bytes()
+    keep = data.rfind(b"\n") + 1
+    if keep != len(data):
+        with path.open("r+b") as handle:
+            handle.truncate(keep)
+
+
 def _append(path: Path, rows: list[dict]) -> None:
     """Append whole lines and force them to disk, so a kill loses at most the batch in flight."""
     with path.open("a") as handle:
@@ -91,6 +102,7 @@ def predict(cfg: Config, weights: Path, folder: Path, progress=None) -> tuple[li
     model.eval()
     rank, _ = get_dist_info()
     partial = folder / f"predictions.rank{rank}.jsonl"
+    drop_torn_line(partial)
     if progress is not None:
         progress.start(total=len(keys), completed=len(done))
     with torch.no_grad():

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import torch
 from mmengine.config import Config
 from mmengine.dist import barrier, get_dist_info, init_dist, is_distributed, is_main_process
 from rich.console import Console
@@ -89,15 +90,28 @@ class Prepared:
         return checkpoints.cached_checkpoint_dir(self.submission.name, self.training_hash)
 
 
+def start_distributed() -> None:
+    """Join the process group torchrun set up. MMEngine's ``init_dist`` assumes a GPU per process
+    (it calls ``torch.cuda.set_device``), so on CPU-only machines we start gloo with torch directly;
+    the Runner then finds the group initialised and uses it."""
+    if is_distributed():
+        return
+    if torch.cuda.is_available():
+        init_dist("pytorch", backend="nccl")
+    else:
+        torch.distributed.init_process_group(backend="gloo")
+
+
 def prepare(args) -> Prepared:
     """Load the submission, start distributed mode if asked, resolve the data, hash the training identity."""
-    if args.launcher == "pytorch" and not is_distributed():
-        init_dist("pytorch", backend="gloo")
+    if args.launcher == "pytorch":
+        start_distributed()
     submission = load_submission(args.submission, args.cfg_options)
     data = resolve_data(args.data_root)
     cfg = with_seed(with_data_root(submission.cfg, data.root), args.seed)
     manifests = {split: split_manifest(data.root, split) for split in ("train", "val")}
-    training_hash = stable_hash(training_identity(cfg, manifests))
+    _, world_size = get_dist_info()  # the per-process batch is the config's: weights depend on the world size
+    training_hash = stable_hash(training_identity(cfg, manifests, world_size))
     return Prepared(submission, data, cfg, training_hash, args.seed)
 
 
@@ -207,7 +221,7 @@ def run_command(args, *, do_train: bool, do_test: bool) -> int:
     weights = ensure_weights(prepared, args, allow_training=do_train)
     if not do_test:
         if is_main_process():
-            Console().print(f"weights: {weights}")
+            print(f"weights: {weights}")  # plain print: one unwrapped line for scripts
         return 0
     final = test(prepared, weights, args)
     if is_main_process():

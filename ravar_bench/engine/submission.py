@@ -80,11 +80,14 @@ def with_test_conditions(cfg: Config, split: str, perturbation: dict | None, tex
     return cfg
 
 
-def training_identity(cfg: Config, manifests: dict[str, str]) -> dict:
+def training_identity(cfg: Config, manifests: dict[str, str], world_size: int = 1) -> dict:
     """What decides the trained weights: the training entries of the config, with data roots replaced
-    by the data manifests' hashes (so the same data in another folder hits the same cache)."""
+    by the data manifests' hashes (so the same data in another folder hits the same cache), and the
+    number of training processes."""
     identity = {key: copy.deepcopy(cfg.get(key)) for key in TRAINING_KEYS}
     for loader in ("train_dataloader", "val_dataloader"):
         identity[loader]["dataset"].pop("data_root", None)
     identity["manifests"] = manifests
+    if world_size != 1:  # keeps single-process hashes unchanged
+        identity["world_size"] = world_size
     return identity

@@ -4,8 +4,8 @@ Both metrics depend on a class's scores only through the tie groups that hold a 
 class the positives' distinct scores ``u_0 > u_1 > ...`` cut the samples into segments: ``reach[k]``
 (scores in ``[u_k, u_{k-1})``) with its subset ``tie[k]`` (scores equal to ``u_k``); samples below the
 last positive never matter. :class:`RankIndex` stores that assignment once, as sparse matrices, so the
-weighted totals of every segment, for many weight vectors at once (the bootstrap),
-are one sparse-dense product. A tie group is one threshold step, exactly as in scikit-learn.
+weighted totals of every segment for many weight vectors at once (the bootstrap) are one sparse-dense
+product. A tie group is one threshold step, exactly as in scikit-learn.
 """
 
 from __future__ import annotations
@@ -74,13 +74,16 @@ class RankIndex:
         num_samples, num_classes = scores.shape
         reach, ties, positives, owner = [], [], [], []
         offset = 0
+        scores_t, labels_t = np.ascontiguousarray(scores.T), np.ascontiguousarray(labels.T, dtype=bool)
+        orders = np.argsort(scores_t, axis=1)  # sorted queries make the binary searches below short
         for c in range(num_classes):
-            column, positive = scores[:, c], labels[:, c].astype(bool)
+            column, positive = scores_t[c], labels_t[c]
             levels = np.unique(column[positive])  # ascending distinct positive scores
             num_groups = levels.size
             if num_groups == 0:
                 continue
-            below = np.searchsorted(levels, column, side="left")  # number of levels < score
+            order, below = orders[c], np.empty(num_samples, np.int64)
+            below[order] = np.searchsorted(levels, column[order], side="left")  # number of levels < score
             tied = below < num_groups
             tied[tied] = levels[below[tied]] == column[tied]
             # Group k (best first) has level G - 1 - k; an untied score sits just above group G - below.
@@ -104,7 +107,7 @@ class RankIndex:
         return RankIndex(self.reach[:, keep], self.ties[:, keep], self.positives[:, keep], self.layout)
 
     def counts(self, weights: np.ndarray) -> GroupCounts:
-        """Weighted group totals for ``weights`` [B, N] (integer counts, so float32 sums are exact)."""
+        """Weighted group totals for ``weights`` [B, N]: integer counts summing to < 2**24, so float32 is exact."""
         weights_t = np.ascontiguousarray(weights.T, dtype=np.float32)
 
         def total(matrix: sp.csr_matrix) -> np.ndarray:

@@ -122,19 +122,23 @@ def _estimate(point: np.ndarray, boot: np.ndarray | None) -> Estimate:
     return Estimate(_float_or_none(point[0]), low, high)
 
 
+def _class_means(stats: _Stats, convention: str, class_mask: np.ndarray) -> dict[str, np.ndarray]:
+    """mAP, AUROC and gated mAPs [B] of one convention over the eligible classes within ``class_mask`` [C]."""
+    has_pos = (stats.positives > 0) & class_mask
+    has_both = has_pos & (stats.negatives > 0)
+    means = {"mAP": class_average(stats.ap, stats.positives, has_pos, convention),
+             "AUROC": class_average(stats.auroc, stats.positives, has_both, convention)}
+    for threshold, gated_ap in stats.gated_ap.items():
+        means[f"mAP@{threshold}"] = class_average(gated_ap, stats.positives, has_pos, convention)
+    return means
+
+
 def _summaries(point: _Stats, boot: _Stats | None, convention: str,
                class_mask: np.ndarray) -> dict[str, Estimate]:
-    """mAP, AUROC and gated mAPs of one convention over the classes in ``class_mask`` [C]."""
-
-    def average(stats: _Stats, name: str) -> np.ndarray:
-        has_pos = (stats.positives > 0) & class_mask
-        if name == "AUROC":
-            return class_average(stats.auroc, stats.positives, has_pos & (stats.negatives > 0), convention)
-        values = stats.ap if name == "mAP" else stats.gated_ap[float(name.split("@")[1])]
-        return class_average(values, stats.positives, has_pos, convention)
-
-    names = ("mAP", "AUROC", *(f"mAP@{t}" for t in IOU_THRESHOLDS))
-    return {name: _estimate(average(point, name), None if boot is None else average(boot, name)) for name in names}
+    """Point estimates with bootstrap intervals of :func:`_class_means`."""
+    boot_means = _class_means(boot, convention, class_mask) if boot is not None else {}
+    return {name: _estimate(value, boot_means.get(name))
+            for name, value in _class_means(point, convention, class_mask).items()}
 
 
 def validate_inputs(scores: np.ndarray, labels: np.ndarray, pred_boxes: np.ndarray, gt_boxes: np.ndarray,

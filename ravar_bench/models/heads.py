@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 import torch
@@ -14,7 +15,7 @@ def mlp(in_dim: int, hidden: Sequence[int], out_dim: int, dropout: float = 0.0) 
     """Linear-ReLU stack; dropout (if any) after the first hidden layer, as in the release."""
     layers: list[nn.Module] = []
     dims = [in_dim, *hidden]
-    for i, (d_in, d_out) in enumerate(zip(dims[:-1], dims[1:], strict=True)):
+    for i, (d_in, d_out) in enumerate(itertools.pairwise(dims)):
         layers += [nn.Linear(d_in, d_out), nn.ReLU()]
         if i == 0 and dropout > 0:
             layers.append(nn.Dropout(dropout))

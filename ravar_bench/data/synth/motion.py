@@ -27,6 +27,7 @@ from ravar_bench.data.synth.plan import (
 HALF_WINDOW = 45  # frames either side of the key frame: 91 frames = t-1.5 s .. t+1.5 s at 30 fps
 # Segment lengths in person heights.
 THIGH, SHIN, TORSO, UPPER_ARM, FOREARM = 0.25, 0.24, 0.3, 0.16, 0.15
+HOLD_AT = (0.12, 0.22)  # where a held object sits, relative to the shoulder, in heights (x along facing)
 HIP, NECK, HEAD, B_KNEE, B_FOOT, F_KNEE, F_FOOT, B_ELBOW, B_HAND, F_ELBOW, F_HAND = range(11)
 
 
@@ -196,9 +197,6 @@ def _keyframes(tau: np.ndarray, keys: list[tuple[float, float, float]]) -> np.nd
 def _offset(joints: np.ndarray, offsets: np.ndarray, facing: int, h: float) -> np.ndarray:
     """Shoulder-relative offsets (in heights, x along ``facing``) to pixel targets [T, 2]."""
     return joints[:, NECK] + h * offsets * np.array([facing, 1.0])
-
-
-HOLD_AT = (0.12, 0.22)  # where a held object sits, relative to the shoulder
 
 
 def _object_arm(person: PersonPlan, joints: np.ndarray, tau: np.ndarray, h: float) -> None:

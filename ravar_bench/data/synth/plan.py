@@ -40,7 +40,7 @@ HAIR_COLOURS: dict[str, tuple[int, int, int]] = {
     "black": (20, 18, 16), "brown": (95, 60, 30), "blond": (225, 195, 110), "grey": (170, 170, 170),
 }
 BOTTOM_COLOURS = ("black", "blue", "grey", "brown", "white", "green", "red")
-HAT_COLOURS = ("red", "blue", "black", "yellow", "white")
+HAT_COLOURS = ("red", "blue")
 SKIN_TONES = ((240, 200, 170), (210, 160, 120), (160, 110, 75), (100, 65, 45))
 MENTIONABLE_OBJECTS = frozenset({"cup", "book", "bottle", "handbag", "umbrella", "sports ball"})
 STABLE_OBJECT_ACTIONS = frozenset({A.HOLD, A.PHONE, A.DRINK, A.TEXT, A.READ})
@@ -142,7 +142,7 @@ def _sample_looks(rng: np.random.Generator, n: int) -> list[Appearance]:
     for _ in range(n):
         looks.append(Appearance(
             top=str(rng.choice(tops)), bottom=str(rng.choice(bottoms)),
-            hat=str(rng.choice(HAT_COLOURS[:2])) if rng.random() < 0.3 else None,
+            hat=str(rng.choice(HAT_COLOURS)) if rng.random() < 0.3 else None,
             hair=hairs[int(rng.choice(len(hairs), p=[0.35, 0.3, 0.15, 0.1, 0.1]))],
             build="child" if rng.random() < 0.25 else "adult", skin=int(rng.integers(len(SKIN_TONES)))))
     return looks
@@ -259,6 +259,8 @@ def _scene_objects(rng: np.random.Generator, persons: list[PersonPlan], tv_x: fl
         objects.append(SceneObject("tv", (tv_x - 0.11, 0.06, tv_x + 0.11, 0.3)))
     if rng.random() < 0.5:
         cx = float(rng.uniform(0.1, 0.9))
+        if objects and abs(cx - tv_x) < 0.2:  # keep the clock off the TV
+            cx = tv_x + 0.2 if tv_x < 0.5 else tv_x - 0.2
         objects.append(SceneObject("clock", (cx - 0.04, 0.05, cx + 0.04, 0.16)))
     for name, chance, (w, h) in (("potted plant", 0.5, (0.1, 0.24)), ("dining table", 0.3, (0.3, 0.14)),
                                   ("couch", 0.25, (0.36, 0.16))):

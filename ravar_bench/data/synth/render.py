@@ -51,10 +51,12 @@ def _pt(xy) -> tuple[int, int]:
 
 
 def _line(img: np.ndarray, a, b, colour, thickness: int) -> None:
+    """Anti-aliased sub-pixel line from ``a`` to ``b``."""
     cv2.line(img, _pt(a), _pt(b), colour, thickness, cv2.LINE_AA, SHIFT)
 
 
 def _disc(img: np.ndarray, centre, radius: float, colour) -> None:
+    """Filled anti-aliased sub-pixel disc."""
     cv2.circle(img, _pt(centre), round(radius * _ONE), colour, -1, cv2.LINE_AA, SHIFT)
 
 
@@ -65,6 +67,7 @@ def _rect(img: np.ndarray, x1: float, y1: float, x2: float, y2: float, colour) -
 
 
 def _shade(colour, factor: float) -> tuple[int, int, int]:
+    """``colour`` darkened (factor < 1) or lightened, clipped to 255."""
     return tuple(int(min(255, c * factor)) for c in colour)
 
 

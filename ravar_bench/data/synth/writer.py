@@ -53,6 +53,7 @@ def scenes_name(split: str) -> str:
 
 
 def _dump(payload: dict) -> bytes:
+    """Deterministic JSON bytes (sorted keys)."""
     return json.dumps(payload, sort_keys=True, indent=1).encode()
 
 
@@ -106,6 +107,7 @@ def write_scene_frames(root: Path, scene: ScenePlan, seed: int) -> None:
 
 
 def _render_job(args: tuple[str, ScenePlan, int]) -> str:
+    """Worker entry point: write one scene's frames, return its split for the progress bar."""
     root, scene, seed = args
     write_scene_frames(Path(root), scene, seed)
     return scene.split

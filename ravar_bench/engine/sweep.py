@@ -1,0 +1,108 @@
+"""``ravar-bench sweep``: the grid of (submission, split, condition) cells, each run through the run path.
+
+Each cell is one ``ravar-bench run`` invocation. The run path reuses cached checkpoints and finished
+runs (same run id), and resumes an interrupted test from its staged predictions, so running the
+sweep again after an interruption skips finished cells and continues the rest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ravar_bench.cli._common import CLIError, project_root
+
+# Submissions that need local pretrained weights; a sweep includes them only when named explicitly.
+NEEDS_WEIGHTS = "submissions/paper/"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One run of the grid: a submission tested on a split under one condition."""
+
+    submission: str
+    split: str
+    perturb: str | None = None
+    text_control: str | None = None
+
+    @property
+    def condition(self) -> str:
+        """``clean``, ``fog-s3`` or ``clean-text-shuffled``, like the results folder (aliases unresolved)."""
+        name = "clean" if self.perturb is None else self.perturb.replace(":", "-s")
+        return f"{name}-text-{self.text_control}" if self.text_control else name
+
+    def argv(self) -> list[str]:
+        """This cell's ``ravar-bench run`` arguments (without the shared options)."""
+        args = [self.submission, "--split", self.split]
+        if self.perturb:
+            args += ["--perturb", self.perturb]
+        if self.text_control:
+            args += ["--text-control", self.text_control]
+        return args
+
+
+def expand_submissions(patterns: Sequence[str] | None) -> list[str]:
+    """Submission files matching the glob patterns (relative to the project root when not found here);
+    by default every submission that needs no local weights."""
+    root = project_root()
+    if not patterns:
+        from ravar_bench.engine.submission import known_submissions
+
+        return [s for s in known_submissions() if not s.startswith(NEEDS_WEIGHTS)]
+    found: list[str] = []
+    for pattern in patterns:
+        matches = sorted(glob.glob(pattern)) or sorted(str(p.relative_to(root)) for p in root.glob(pattern))
+        matches = [m for m in matches if "_base_" not in Path(m).parts]
+        if not matches:
+            raise CLIError(f"--submissions {pattern!r}: no submission file matches")
+        found += [m for m in matches if m not in found]
+    return found
+
+
+def grid(submissions: Sequence[str], splits: Sequence[str], perturbations: Sequence[str],
+         severities: Sequence[int], text_controls: Sequence[str]) -> list[Cell]:
+    """Per submission and split: clean, each perturbation at each severity, each text control (clean video)."""
+    cells = []
+    for submission in submissions:
+        for split in splits:
+            cells.append(Cell(submission, split))
+            cells += [Cell(submission, split, perturb=f"{p}:{s}") for p in perturbations for s in severities]
+            cells += [Cell(submission, split, text_control=t) for t in text_controls]
+    return cells
+
+
+def dataset_name(data_root: str | None) -> str:
+    """The results-path name of the data set, without generating anything (see ``runs.resolve_data``)."""
+    from ravar_bench.data.synth import MANIFEST_NAME
+
+    return "refava-synth" if data_root is None or (Path(data_root) / MANIFEST_NAME).is_file() else "refava"
+
+
+def finished(cell: Cell, results_dir: Path, dataset: str) -> bool:
+    """Whether some finished run of this cell is stored (any run id); the run path decides exact reuse."""
+    from ravar_bench.engine.submission import load_submission
+
+    name = load_submission(cell.submission).name
+    folder = results_dir / name / dataset / cell.split / cell.condition
+    return folder.is_dir() and any((d / "results.json").is_file() for d in folder.iterdir())
+
+
+def run_args(cell: Cell, shared: Sequence[str]) -> argparse.Namespace:
+    """The argparse namespace ``ravar-bench run`` would build for this cell, via its own parser."""
+    from ravar_bench.cli.run import add_run_arguments
+
+    parser = argparse.ArgumentParser(prog="ravar-bench run")
+    add_run_arguments(parser)
+    return parser.parse_args([*cell.argv(), *shared])
+
+
+def run_cell(cell: Cell, shared: Sequence[str]) -> Path:
+    """Train-if-needed and test one cell through the run path; the results folder it wrote or reused."""
+    from ravar_bench.engine.runs import ensure_weights, prepare, test
+
+    args = run_args(cell, shared)
+    prepared = prepare(args)
+    return test(prepared, ensure_weights(prepared, args, allow_training=True), args)

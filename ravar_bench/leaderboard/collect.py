@@ -1,0 +1,127 @@
+"""Read results.json files into flat ``Run`` records and pick one run per leaderboard cell."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ravar_bench.engine.results import read_results
+
+METRICS = ("mIoU", "mAP", "AUROC")
+
+
+class LeaderboardError(ValueError):
+    """A results file the leaderboards cannot use; the message names the file and the field."""
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A metric value with its 95% bootstrap interval, as fractions (``None`` when undefined)."""
+
+    value: float | None
+    low: float | None
+    high: float | None
+
+
+@dataclass(frozen=True)
+class Run:
+    """One finished test run, reduced to what the leaderboards show."""
+
+    path: Path
+    run_id: str
+    created_utc: str
+    submission: str
+    display_name: str
+    group: str
+    dataset: str
+    scale: str
+    split: str
+    perturbation: str | None
+    severity: int | None
+    text_control: str | None
+    metrics: dict[str, Estimate]
+
+    @property
+    def cell(self) -> tuple:
+        """The leaderboard cell this run fills; several runs of one cell compete (see ``select``)."""
+        return (self.dataset, self.scale, self.submission, self.split, self.perturbation, self.severity,
+                self.text_control)
+
+
+def _field(data: dict, dotted: str, path: Path):
+    """``data[a][b]...`` for ``dotted = "a.b"``, or a LeaderboardError naming the file and the key."""
+    node = data
+    for part in dotted.split("."):
+        if not isinstance(node, dict) or part not in node:
+            raise LeaderboardError(f"{path}: missing field '{dotted}' (schema ravar-bench/results v1)")
+        node = node[part]
+    return node
+
+
+def _estimate(entry: dict, name: str, path: Path) -> Estimate:
+    """One metric entry ``{value, ci_low, ci_high}`` checked to hold numbers or nulls."""
+    numbers = [entry.get(key) for key in ("value", "ci_low", "ci_high")]
+    if not all(x is None or isinstance(x, int | float) for x in numbers):
+        raise LeaderboardError(f"{path}: metric '{name}' must hold numbers or null in value/ci_low/ci_high, "
+                               f"got {entry!r}")
+    return Estimate(*numbers)
+
+
+def parse_run(path: Path, convention: str) -> Run:
+    """A results.json file -> ``Run``, with the metrics of the given class-averaging convention."""
+    try:
+        data = read_results(path)
+    except json.JSONDecodeError as err:
+        raise LeaderboardError(f"{path}: not valid JSON ({err})") from err
+    except ValueError as err:
+        raise LeaderboardError(str(err)) from err
+    report = _field(data, "metrics", path)
+    table = report.get("conventions", {}).get(convention)
+    if table is None:
+        if report.get("convention") != convention:
+            raise LeaderboardError(f"{path}: no metrics under convention {convention!r} "
+                                   f"(has {sorted(report.get('conventions', {})) or report.get('convention')})")
+        table = _field(data, "metrics.metrics", path)
+    metrics = {name: _estimate(_field(table, name, path), name, path) for name in METRICS}
+    meta = data.get("submission_meta") or {}
+    perturbation = data.get("perturbation")
+    return Run(
+        path=path, run_id=str(_field(data, "run_id", path)),
+        created_utc=str(_field(data, "provenance.created_utc", path)),
+        submission=str(_field(data, "submission", path)),
+        display_name=str(meta.get("display_name", data["submission"])), group=str(meta.get("group", "Other")),
+        dataset=str(_field(data, "dataset.name", path)), scale=str(_field(data, "scale", path)),
+        split=str(_field(data, "dataset.split", path)),
+        perturbation=None if perturbation is None else str(_field(perturbation, "name", path)),
+        severity=None if perturbation is None else int(_field(perturbation, "severity", path)),
+        text_control=data.get("text_control"), metrics=metrics,
+    )
+
+
+def find_results(roots: Iterable[Path]) -> list[Path]:
+    """Every results.json under the given folders (staging folders skipped), sorted."""
+    found = set()
+    for root in roots:
+        root = Path(root)
+        if not root.is_dir():
+            raise LeaderboardError(f"{root}: no such results folder")
+        found.update(p for p in root.rglob("results.json")
+                     if not any(part.startswith(".") for part in p.relative_to(root).parts))
+    return sorted(found)
+
+
+def select(runs: Sequence[Run]) -> list[Run]:
+    """One run per cell: the newest ``created_utc``, ties broken by the larger ``run_id``."""
+    best: dict[tuple, Run] = {}
+    for run in runs:
+        current = best.get(run.cell)
+        if current is None or (run.created_utc, run.run_id) > (current.created_utc, current.run_id):
+            best[run.cell] = run
+    return sorted(best.values(), key=lambda r: tuple("" if x is None else str(x) for x in r.cell))
+
+
+def load_runs(roots: Iterable[Path], convention: str = "macro") -> list[Run]:
+    """Read and select the runs under ``roots``; any unusable file stops the build with its name."""
+    return select([parse_run(path, convention) for path in find_results(roots)])

@@ -1,0 +1,80 @@
+"""Tables to Markdown and CSV text, and mAP-against-severity plots to PNG bytes (matplotlib Agg).
+
+Everything here is a pure function of its input, so rebuilding from the same runs gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+
+from ravar_bench.leaderboard.collect import Run
+from ravar_bench.leaderboard.tables import SPLITS, Table, submissions
+
+SEVERITY_TICKS = (0, 1, 2, 3, 4, 5)
+
+
+def _md_cell(text: str) -> str:
+    """A Markdown table cell: pipes escaped, newlines flattened."""
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def markdown(table: Table, level: int = 2) -> str:
+    """A Markdown section: heading, pipe table (or a line saying there are no rows), notes."""
+    lines = [f"{'#' * level} {table.title}", ""]
+    if table.md_rows:
+        lines.append("| " + " | ".join(_md_cell(h) for h in table.md_header) + " |")
+        lines.append("|" + "|".join("---" for _ in table.md_header) + "|")
+        lines += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in table.md_rows]
+    else:
+        lines.append("No runs yet.")
+    if table.notes:
+        lines += ["", *table.notes]
+    return "\n".join(lines) + "\n"
+
+
+def csv_text(table: Table) -> str:
+    """The table's raw cells as CSV (Unix line endings)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(table.csv_header)
+    writer.writerows(table.csv_rows)
+    return buffer.getvalue()
+
+
+def _series(runs: Sequence[Run], submission: str, split: str, name: str) -> tuple[list[int], list[float], list]:
+    """Severity (0 = clean), mAP and CI half-widths in percent for one submission, split and perturbation."""
+    points = []
+    for run in runs:
+        if run.submission != submission or run.split != split or run.text_control is not None:
+            continue
+        if run.perturbation in (None, name) and run.metrics["mAP"].value is not None:
+            est = run.metrics["mAP"]
+            low, high = (est.value if est.low is None else est.low), (est.value if est.high is None else est.high)
+            points.append((run.severity or 0, 100 * est.value, 100 * (est.value - low), 100 * (high - est.value)))
+    points.sort()
+    return [p[0] for p in points], [p[1] for p in points], [[p[2] for p in points], [p[3] for p in points]]
+
+
+def severity_plot(runs: Sequence[Run], name: str, title: str) -> bytes:
+    """PNG: mAP (95% CI bars) against severity, one line per submission, one panel per split."""
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(10, 4), dpi=100)
+    axes = figure.subplots(1, len(SPLITS), sharey=True)
+    for ax, split in zip(axes, SPLITS, strict=True):
+        for rep in submissions(runs, lambda r: r.perturbation == name):
+            x, y, err = _series(runs, rep.submission, split, name)
+            if x:
+                ax.errorbar(x, y, yerr=err, marker="o", capsize=3, label=rep.display_name)
+        ax.set(title=f"{split}", xlabel="severity (0 = clean)", xticks=SEVERITY_TICKS)
+        ax.grid(alpha=0.3)
+    axes[0].set_ylabel("mAP %")
+    handles, labels = axes[0].get_legend_handles_labels()
+    if handles:
+        figure.legend(handles, labels, loc="upper right", fontsize="small")
+    figure.suptitle(title)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", metadata={"Software": None})
+    return buffer.getvalue()

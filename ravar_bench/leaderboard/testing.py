@@ -1,0 +1,39 @@
+"""Hand-made results directories for tests (in the spirit of ``mmdet.testing``): valid schema, chosen numbers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ravar_bench.engine.results import run_dir, write_run
+
+
+def estimate(value: float, half_width: float = 0.05) -> dict:
+    """A metric entry with a symmetric 95% interval (fractions)."""
+    return {"value": value, "ci_low": max(0.0, value - half_width), "ci_high": min(1.0, value + half_width)}
+
+
+def write_fake_run(results_root: Path, submission: str, split: str, values: dict[str, float], *,
+                   display_name: str | None = None, group: str = "Ours", perturbation: tuple[str, int] | None = None,
+                   text_control: str | None = None, run_id: str = "000000000001",
+                   created_utc: str = "2026-01-01T00:00:00+00:00", scale: str = "cpu",
+                   dataset: str = "refava-synth") -> Path:
+    """Write one results directory whose macro metrics are ``values`` (mIoU, mAP, AUROC as fractions).
+
+    The weighted convention holds the same numbers minus 0.01 so a test can tell the two apart.
+    """
+    condition = "clean" if perturbation is None else f"{perturbation[0]}-s{perturbation[1]}"
+    condition = f"{condition}-text-{text_control}" if text_control else condition
+    final = run_dir(Path(results_root), submission, dataset, split, condition, run_id)
+    macro = {name: estimate(v) for name, v in values.items()}
+    weighted = {name: estimate(max(0.0, v - 0.01)) for name, v in values.items()}
+    results = {
+        "run_id": run_id, "submission": submission, "scale": scale,
+        "submission_meta": {"display_name": display_name or submission, "group": group},
+        "dataset": {"name": dataset, "split": split, "num_samples": 10},
+        "perturbation": None if perturbation is None else {"type": "Perturb", "name": perturbation[0],
+                                                           "severity": perturbation[1], "seed": 0, "version": 1},
+        "text_control": text_control,
+        "metrics": {"convention": "macro", "metrics": macro, "conventions": {"macro": macro, "weighted": weighted}},
+        "provenance": {"created_utc": created_utc},
+    }
+    return write_run(final, results, [], "# config\n")

@@ -1,0 +1,25 @@
+# CLIP + SAM at paper scale: SAM's ViT-B image encoder (1024 px, 256-channel neck) and CLIP ViT-B/32, both used as
+# frozen feature extractors; the CLIP text tower, the region scoring and the heads are fine-tuned.
+# Weights come only from local files (nothing is downloaded); building fails naming a missing one.
+_base_ = ["../clip_sam.py"]
+scale = "paper"
+model = dict(
+    visual=dict(_delete_=True, type="FrameBackbone", source="keyframe", image_size=1024, output="last_hidden_state",
+                out_dim=256, pretrained="checkpoints/sam-vit-base",
+                backbone=dict(type="TransformersModel", config_class="SamVisionConfig", model_class="SamVisionModel",
+                              hidden_size=768, num_hidden_layers=12, num_attention_heads=12, image_size=1024,
+                              patch_size=16, output_channels=256, window_size=14, global_attn_indexes=[2, 5, 8, 11])),
+    text=dict(_delete_=True, type="TextEncoder", pretrained="checkpoints/clip-vit-base-patch32-text",
+              model=dict(type="TransformersModel", config_class="CLIPTextConfig", model_class="CLIPTextModel",
+                         hidden_size=512, intermediate_size=2048, num_hidden_layers=12, num_attention_heads=8,
+                         vocab_size=49408, max_position_embeddings=77)),
+    fusion=dict(_delete_=True, type="RegionScoringFusion", dim=512, image_encoder=dict(type="FrameBackbone", source="keyframe", image_size=224, output="image_embeds", out_dim=512,
+                       pretrained="checkpoints/clip-vit-base-patch32-vision",
+                       backbone=dict(type="TransformersModel", config_class="CLIPVisionConfig",
+                                     model_class="CLIPVisionModelWithProjection", hidden_size=768,
+                                     intermediate_size=3072, num_hidden_layers=12, num_attention_heads=12,
+                                     image_size=224, patch_size=32, projection_dim=512))),
+    tokenizer=dict(_delete_=True, type="PretrainedTokenizer", path="checkpoints/clip-vit-base-patch32", max_length=32,
+                   key="model.tokenizer.path"),
+    frozen_modules=("visual", "fusion.image_encoder"),
+)

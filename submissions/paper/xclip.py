@@ -1,0 +1,18 @@
+# X-CLIP at paper scale: transformers' XCLIPModel in its X-CLIP-B/32 (8 frames) configuration, all fine-tuned
+# (Table 9: 150M). A local copy of microsoft/xclip-base-patch32 provides weights and tokenizer.
+# Weights come only from local files (nothing is downloaded); building fails naming a missing one.
+_base_ = ["../xclip.py"]
+scale = "paper"
+model = dict(
+    fusion=dict(_delete_=True, type="XCLIPFusion", pretrained="checkpoints/xclip-base-patch32", xclip=dict(
+        type="TransformersModel", config_class="XCLIPConfig", model_class="XCLIPModel", projection_dim=512,
+        prompt_layers=2, prompt_attention_heads=8, mit_hidden_size=512, mit_intermediate_size=2048,
+        mit_num_hidden_layers=1, mit_num_attention_heads=8,
+        vision_config=dict(hidden_size=768, intermediate_size=3072, num_hidden_layers=12, num_attention_heads=12,
+                           image_size=224, patch_size=32, num_frames=8, mit_hidden_size=512,
+                           mit_intermediate_size=2048, mit_num_hidden_layers=1, mit_num_attention_heads=8),
+        text_config=dict(hidden_size=512, intermediate_size=2048, num_hidden_layers=12, num_attention_heads=8,
+                         vocab_size=49408, max_position_embeddings=77))),
+    tokenizer=dict(_delete_=True, type="PretrainedTokenizer", path="checkpoints/xclip-base-patch32", max_length=32,
+                   key="model.tokenizer.path"),
+)

@@ -1,0 +1,25 @@
+"""Shared fixtures: an isolated cache, and one tiny RefAVA-Synth set for the run-path tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(autouse=True, scope="session")
+def isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every test writes its caches (synth sets, checkpoints) under a temporary folder, never ~/.cache."""
+    root = tmp_path_factory.mktemp("ravar_cache")
+    patcher = pytest.MonkeyPatch()
+    patcher.setenv("RAVAR_BENCH_CACHE", str(root))
+    yield root
+    patcher.undo()
+
+
+@pytest.fixture(scope="session")
+def tiny_synth(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The 'tiny' RefAVA-Synth preset, generated once per test session."""
+    from ravar_bench.data.synth import generate
+
+    return generate(tmp_path_factory.mktemp("tiny_synth"), seed=0, size="tiny", progress=False)

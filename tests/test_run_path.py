@@ -1,0 +1,143 @@
+"""The run path end to end on the tiny RefAVA-Synth set: train, test, results, reuse, controls, errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ravar_bench.cli.main import main
+from ravar_bench.engine.results import SCHEMA, SCHEMA_VERSION, read_results
+from ravar_bench.metrics.report import HEADLINE
+
+SUBMISSION = "submissions/refatomnet.py"
+ONE_EPOCH = ["--cfg-options", "train_cfg.max_epochs=1"]
+
+
+def run(tiny: Path, tmp: Path, *extra: str, command: str = "run") -> int:
+    return main([command, SUBMISSION, "--data-root", str(tiny), "--work-dir", str(tmp / "wd"),
+                 "--results-dir", str(tmp / "results"), *extra, *ONE_EPOCH])
+
+
+def run_dirs(tmp: Path, condition: str) -> list[Path]:
+    return sorted(p.parent for p in (tmp / "results").rglob("results.json") if p.parent.parent.name == condition)
+
+
+@pytest.fixture(scope="module")
+def trained(tiny_synth: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One training of RefAtomNet (1 epoch) and a clean test run; later runs reuse its checkpoint."""
+    tmp = tmp_path_factory.mktemp("run")
+    assert run(tiny_synth, tmp, "--split", "test") == 0
+    return tmp
+
+
+def test_results_directory_is_complete(trained: Path) -> None:
+    (final,) = run_dirs(trained, "clean")
+    assert final.relative_to(trained / "results").parts[:4] == ("refatomnet", "refava-synth", "test", "clean")
+    results = read_results(final / "results.json")
+    assert (results["schema"], results["schema_version"]) == (SCHEMA, SCHEMA_VERSION)
+    rows = [json.loads(line) for line in (final / "samples.jsonl").read_text().splitlines()]
+    assert len(rows) == results["dataset"]["num_samples"] > 0
+    assert all(len(row["scores"]) == 80 and len(row["pred_box"]) == 4 for row in rows)
+    metrics = results["metrics"]
+    assert set(HEADLINE) <= set(metrics["metrics"]) and metrics["convention"] == "macro"
+    assert metrics["metrics"]["mAP"]["ci_low"] <= metrics["metrics"]["mAP"]["value"] <= metrics["metrics"]["mAP"]["ci_high"]
+    provenance = results["provenance"]
+    for field in ("code", "packages", "device", "config_sha256", "training_hash", "checkpoint", "seeds", "timings"):
+        assert provenance[field], field
+    assert provenance["checkpoint"]["train_meta"]["training_hash"] == provenance["training_hash"]
+    assert results["dataset"]["generator_version"] and results["dataset"]["manifest_sha256"]
+    assert (final / "config.py").is_file()
+    assert not list(final.parent.glob(".*.partial")), "the staging folder must be gone once the run is complete"
+
+
+def test_same_command_gives_same_numbers(trained: Path, tiny_synth: Path) -> None:
+    (final,) = run_dirs(trained, "clean")
+    first = read_results(final / "results.json")
+    (final / "results.json").rename(final.parent / "first.json")
+    final.rename(final.parent / "moved")  # force a fresh test with the cached weights
+    assert run(tiny_synth, trained, "--split", "test") == 0
+    again = read_results(final / "results.json")
+    assert again["metrics"] == first["metrics"]
+    assert again["provenance"]["checkpoint"]["sha256"] == first["provenance"]["checkpoint"]["sha256"]
+
+
+def test_perturbed_and_text_control_runs(trained: Path, tiny_synth: Path) -> None:
+    assert run(tiny_synth, trained, "--split", "test", "--perturb", "fog:2") == 0
+    assert run(tiny_synth, trained, "--split", "test", "--text-control", "shuffled") == 0
+    (fog,) = run_dirs(trained, "fog-s2")
+    (shuffled,) = run_dirs(trained, "clean-text-shuffled")
+    (clean,) = run_dirs(trained, "clean")
+    fog_results = read_results(fog / "results.json")
+    assert fog_results["perturbation"]["name"] == "fog" and fog_results["perturbation"]["severity"] == 2
+    assert read_results(shuffled / "results.json")["text_control"] == "shuffled"
+
+    def texts(folder: Path) -> dict[str, str]:
+        return {r["key"]: r["text"] for r in map(json.loads, (folder / "samples.jsonl").read_text().splitlines())}
+
+    clean_texts, shuffled_texts = texts(clean), texts(shuffled)
+    assert clean_texts.keys() == shuffled_texts.keys()
+    assert all(clean_texts[k] != shuffled_texts[k] for k in clean_texts)
+    assert texts(fog) == clean_texts
+
+
+def test_test_command_needs_trained_weights(tiny_synth: Path, tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["test", SUBMISSION, "--data-root", str(tiny_synth), "--results-dir", str(tmp_path),
+                 "--seed", "7"]) == 2
+    assert "no trained weights" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["run", "submissions/nope.py"], "unknown submission 'submissions/nope.py'; known: "),
+    (["run", SUBMISSION, "--data-root", "/no/such/folder"], "no such folder"),
+])
+def test_clear_errors(args: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(args) == 2
+    err = capsys.readouterr().err.replace("\n", " ")
+    assert message in err
+    if "known" in message:
+        assert "submissions/refatomnet.py" in err
+
+
+def test_unknown_perturbation_lists_known(trained: Path, tiny_synth: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(tiny_synth, trained, "--split", "test", "--perturb", "snow") == 2
+    err = capsys.readouterr().err.replace("\n", " ")
+    assert "unknown perturbation 'snow'" in err and "fog" in err and "rain" in err
+
+
+def test_interrupted_test_resumes(trained: Path, tiny_synth: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test killed after its first batch keeps that batch; the rerun predicts only the rest and
+    gives the numbers of an uninterrupted run. (The kill is simulated by an exception in the writer.)"""
+    from ravar_bench.engine import prediction
+
+    args = ("--split", "test", "--perturb", "gaussian_noise:1", "--cfg-options", "test_dataloader.batch_size=4",
+            "train_cfg.max_epochs=1")
+    original_append = prediction._append
+    written: list[int] = []
+
+    def append_then_die(path: Path, rows: list[dict]) -> None:
+        original_append(path, rows)
+        written.append(len(rows))
+        if len(written) == 1:
+            with path.open("a") as handle:  # the kill also cut the next line in half
+                handle.write('{"key": "cut')
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(prediction, "_append", append_then_die)
+    with pytest.raises(KeyboardInterrupt):
+        run(tiny_synth, trained, *args)
+    (stage,) = (trained / "results").rglob(".*.partial")
+    assert not (stage / "results.json").exists()
+    assert main(["run", SUBMISSION, "--data-root", str(tiny_synth), "--work-dir", str(trained / "wd"),
+                 "--results-dir", str(trained / "results"), *args]) == 0
+    (resumed,) = run_dirs(trained, "gaussian_noise-s1")
+    total = read_results(resumed / "results.json")["dataset"]["num_samples"]
+    assert written[0] == 4 and sum(written) == total  # nothing predicted twice
+    resumed_results = read_results(resumed / "results.json")
+    resumed.rename(resumed.parent / "moved")
+    monkeypatch.setattr(prediction, "_append", original_append)
+    assert main(["run", SUBMISSION, "--data-root", str(tiny_synth), "--work-dir", str(trained / "wd"),
+                 "--results-dir", str(trained / "results"), *args]) == 0
+    assert read_results(resumed / "results.json")["metrics"] == resumed_results["metrics"]

@@ -1,0 +1,43 @@
+"""Every submission under submissions/ meets the model contract (docs/INTERFACES.md); configs that
+name local weights (submissions/paper/) must instead refuse to build without them, naming the path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import torch
+
+from ravar_bench.submission_check import check_submission, failures, write_contract_data
+
+SUBMISSIONS = Path(__file__).resolve().parents[1] / "submissions"
+FILES = sorted(str(p.relative_to(SUBMISSIONS.parent)) for p in SUBMISSIONS.rglob("*.py")
+               if "_base_" not in p.parts and not p.name.startswith("_"))
+FULL_CHECKS = ["loads", "meta", "round-trip", "builds", "batch", "loss", "predict", "tensor"]
+
+
+@pytest.fixture(scope="module")
+def data_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_contract_data(tmp_path_factory.mktemp("contract"))
+
+
+@pytest.mark.parametrize("submission", FILES)
+def test_submission_meets_the_contract(submission: str, data_root: Path) -> None:
+    results = check_submission(SUBMISSIONS.parent / submission, data_root)
+    assert all(r.passed for r in results), failures(results)
+    names = [r.name for r in results]
+    if submission.startswith("submissions/paper/"):
+        assert names == ["loads", "needs local weights"]
+    else:
+        assert names == FULL_CHECKS
+
+
+def test_contract_batch_has_a_sample_without_detections(data_root: Path) -> None:
+    from ravar_bench.engine.submission import load_submission
+    from ravar_bench.submission_check import contract_batch
+
+    batch = contract_batch(load_submission(str(SUBMISSIONS / "refatomnet.py")).cfg, data_root)
+    assert [len(s.det_boxes) for s in batch["data_samples"]] == [2, 0]
+    assert [tuple(x.shape) for x in batch["inputs"]["frames"]] == [(8, 3, 64, 64)] * 2
+    assert [tuple(x.shape) for x in batch["inputs"]["keyframe"]] == [(3, 128, 128)] * 2
+    assert {x.dtype for x in batch["inputs"]["frames"]} == {torch.uint8}
