@@ -133,8 +133,8 @@ def check_loss(model: torch.nn.Module, batch: dict) -> str:
     dead = [n for n, p in trainable if p.grad is None]
     if dead:
         raise ContractError(f"{len(dead)} trainable parameters get no gradient, e.g. {dead[:3]}: unused weights "
-                            "break distributed training and decay under AdamW; freeze them (frozen_modules, "
-                            "requires_grad_(False)) or do not build them")
+                            "break distributed (DDP) training and count as trainable in parameter totals; "
+                            "freeze them (frozen_modules, requires_grad_(False)) or do not build them")
     bad = [n for n, p in trainable if not _finite(p.grad)]
     if bad:
         raise ContractError(f"non-finite gradients in {bad[:3]}")

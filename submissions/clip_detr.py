@@ -20,5 +20,8 @@ model = dict(
             cross_attn_cfg=dict(embed_dims=detr_dim, num_heads=4, batch_first=True),
             ffn_cfg=dict(embed_dims=detr_dim, feedforward_channels=4 * detr_dim))),
         positional_encoding=dict(num_feats=detr_dim // 2, normalize=True),
-        bbox_head=dict(type="DETRHead", num_classes=80, embed_dims=detr_dim))),
+        bbox_head=dict(type="DETRHead", num_classes=80, embed_dims=detr_dim,
+                       # explicit: DETRHead edits its default loss_cls dict in place (an mmdet quirk)
+                       loss_cls=dict(type="CrossEntropyLoss", bg_cls_weight=0.1, use_sigmoid=False,
+                                     loss_weight=1.0, class_weight=1.0)))),
 )

@@ -10,9 +10,10 @@ model = dict(
     visual=dict(type="FrameBackbone", out_dim=128,
                 backbone=dict(type="TimmModel", model_name="hiera_tiny_224", num_classes=0, img_size=(64, 64),
                               embed_dim=16, num_heads=1, stages=(1, 1, 1, 1))),
-    text=dict(type="TextEncoder", model=dict(type="TransformersModel", config_class="BertConfig", model_class="BertModel",
-                                             hidden_size=128, intermediate_size=512, num_hidden_layers=2,
-                                             num_attention_heads=4, vocab_size=vocab_size, max_position_embeddings=64)),
+    text=dict(type="TextEncoder", model=dict(type="TransformersModel", config_class="BertConfig",
+                                             model_class="BertModel", hidden_size=128, intermediate_size=512,
+                                             num_hidden_layers=2, num_attention_heads=4, vocab_size=vocab_size,
+                                             max_position_embeddings=64)),
     fusion=dict(type="AdditiveFusion", dim=256),
     tokenizer=dict(type="HashingTokenizer", vocab_size=vocab_size, max_length=32),
 )

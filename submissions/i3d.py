@@ -10,9 +10,10 @@ model = dict(
     visual=dict(type="VideoBackbone", out_dim=128,
                 backbone=dict(type="mmaction.ResNet3d", depth=18, base_channels=16, pretrained=None,
                               pretrained2d=False, conv1_kernel=(1, 7, 7), inflate=((1, 1), (1, 0), (1, 0), (0, 1)))),
-    text=dict(type="TextEncoder", model=dict(type="TransformersModel", config_class="BertConfig", model_class="BertModel",
-                                             hidden_size=128, intermediate_size=512, num_hidden_layers=2,
-                                             num_attention_heads=4, vocab_size=vocab_size, max_position_embeddings=64)),
+    text=dict(type="TextEncoder", model=dict(type="TransformersModel", config_class="BertConfig",
+                                             model_class="BertModel", hidden_size=128, intermediate_size=512,
+                                             num_hidden_layers=2, num_attention_heads=4, vocab_size=vocab_size,
+                                             max_position_embeddings=64)),
     fusion=dict(type="AdditiveFusion", dim=256),
     tokenizer=dict(type="HashingTokenizer", vocab_size=vocab_size, max_length=32),
 )

@@ -13,9 +13,10 @@ model = dict(
                 backbone=dict(type="TransformersModel", config_class="ViTConfig", model_class="ViTModel",
                               hidden_size=128, intermediate_size=512, num_hidden_layers=2, num_attention_heads=4,
                               image_size=64, patch_size=16)),
-    text=dict(type="TextEncoder", model=dict(type="TransformersModel", config_class="BertConfig", model_class="BertModel",
-                                             hidden_size=128, intermediate_size=512, num_hidden_layers=2,
-                                             num_attention_heads=4, vocab_size=vocab_size, max_position_embeddings=64)),
+    text=dict(type="TextEncoder", model=dict(type="TransformersModel", config_class="BertConfig",
+                                             model_class="BertModel", hidden_size=128, intermediate_size=512,
+                                             num_hidden_layers=2, num_attention_heads=4, vocab_size=vocab_size,
+                                             max_position_embeddings=64)),
     fusion=dict(type="CrossAttentionFusion", num_layers=1, num_heads=4),
     tokenizer=dict(type="HashingTokenizer", vocab_size=vocab_size, max_length=32),
 )

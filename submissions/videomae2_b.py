@@ -10,9 +10,10 @@ model = dict(
     visual=dict(type="VideoBackbone", out_dim=128,
                 backbone=dict(type="mmaction.VisionTransformer", img_size=64, patch_size=16, embed_dims=128, depth=2,
                               num_heads=4, num_frames=8, tubelet_size=2, mlp_ratio=4)),
-    text=dict(type="TextEncoder", model=dict(type="TransformersModel", config_class="BertConfig", model_class="BertModel",
-                                             hidden_size=128, intermediate_size=512, num_hidden_layers=2,
-                                             num_attention_heads=4, vocab_size=vocab_size, max_position_embeddings=64)),
+    text=dict(type="TextEncoder", model=dict(type="TransformersModel", config_class="BertConfig",
+                                             model_class="BertModel", hidden_size=128, intermediate_size=512,
+                                             num_hidden_layers=2, num_attention_heads=4, vocab_size=vocab_size,
+                                             max_position_embeddings=64)),
     fusion=dict(type="AdditiveFusion", dim=256),
     tokenizer=dict(type="HashingTokenizer", vocab_size=vocab_size, max_length=32),
 )

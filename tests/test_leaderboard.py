@@ -171,3 +171,12 @@ def test_reported_json_matches_the_paper_text() -> None:
         for row in reported[key]["rows"]:
             printed = [f"{row[s][m]:.2f}" for s in ("val", "test") for m in ("mIoU", "mAP", "AUROC")]
             assert any(row["method"] in line and " | ".join(printed) in line for line in lines), row
+
+
+def test_one_dataset_name_with_different_data_is_refused(tmp_path: Path) -> None:
+    root = tmp_path / "results"
+    write_fake_run(root, "a", "test", v(0.1, 0.2, 0.3), manifest="1" * 64)
+    write_fake_run(root, "b", "test", v(0.1, 0.2, 0.3), manifest="2" * 64)
+    write_fake_run(root, "b", "val", v(0.1, 0.2, 0.3), manifest="3" * 64)  # another split: other files
+    with pytest.raises(LeaderboardError, match=r"read different data \(dataset.manifest_sha256 differs\)"):
+        build_leaderboards([root], tmp_path / "lb", REPORTED)

@@ -42,7 +42,8 @@ def test_results_directory_is_complete(trained: Path) -> None:
     assert all(len(row["scores"]) == 80 and len(row["pred_box"]) == 4 for row in rows)
     metrics = results["metrics"]
     assert set(HEADLINE) <= set(metrics["metrics"]) and metrics["convention"] == "macro"
-    assert metrics["metrics"]["mAP"]["ci_low"] <= metrics["metrics"]["mAP"]["value"] <= metrics["metrics"]["mAP"]["ci_high"]
+    m_ap = metrics["metrics"]["mAP"]
+    assert m_ap["ci_low"] <= m_ap["value"] <= m_ap["ci_high"]
     provenance = results["provenance"]
     for field in ("code", "packages", "device", "config_sha256", "training_hash", "checkpoint", "seeds", "timings"):
         assert provenance[field], field

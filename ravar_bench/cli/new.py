@@ -42,10 +42,22 @@ def scaffold(name: str, root: Path, display_name: str | None, group: str) -> lis
     return list(files)
 
 
+def installed_elsewhere(root: Path) -> Path | None:
+    """The checkout ``ravar_bench`` is imported from, when it is not ``root`` (the new model would not be found)."""
+    import ravar_bench
+
+    package_root = Path(ravar_bench.__file__).resolve().parents[1]
+    return None if package_root == root.resolve() else package_root
+
+
 def handle(args: argparse.Namespace) -> int:
     root = Path(args.root) if args.root else project_root()
     written = scaffold(args.name, root, args.display_name, args.group)
     console = Console()
+    elsewhere = installed_elsewhere(root)
+    if elsewhere is not None and not args.root:
+        console.print(f"[yellow]warning:[/] ravar_bench is imported from {elsewhere}, not from {root}: your model "
+                      f"module will not be found; run `python -m pip install -e .` in {root}")
     for path in written:
         console.print(f"wrote {path}")
     console.print(f"next: ravar-bench check submissions/{args.name}.py   (see docs/SUBMITTING.md)")

@@ -14,9 +14,10 @@ from ravar_bench.cache import cache_root
 from ravar_bench.data.format import atomic_write_bytes
 
 
-def cached_checkpoint_dir(submission: str, training_hash: str) -> Path:
-    """Cache folder of one submission's weights for one training identity."""
-    return cache_root() / "checkpoints" / submission / training_hash
+def cached_checkpoint_dir(training_hash: str) -> Path:
+    """Cache folder of the weights of one training identity (the model config is part of it, so two
+    submissions share weights only when they train the same model the same way)."""
+    return cache_root() / "checkpoints" / training_hash
 
 
 def store_weights(state_dict: dict, folder: Path, meta: dict) -> Path:

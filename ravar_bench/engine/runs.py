@@ -87,7 +87,7 @@ class Prepared:
 
     @property
     def cache_dir(self) -> Path:
-        return checkpoints.cached_checkpoint_dir(self.submission.name, self.training_hash)
+        return checkpoints.cached_checkpoint_dir(self.training_hash)
 
 
 def start_distributed() -> None:
@@ -125,7 +125,7 @@ def ensure_weights(prepared: Prepared, args, allow_training: bool) -> Path:
     if not allow_training:
         raise CLIError(f"no trained weights for {prepared.submission.name} (training hash {prepared.training_hash}); "
                        "run `ravar-bench train` first, or pass --checkpoint")
-    work_dir = Path(args.work_dir or "work_dirs") / prepared.submission.name / prepared.training_hash
+    work_dir = Path(args.work_dir or "work_dirs") / prepared.training_hash
     meta = {"submission": prepared.submission.name, "training_hash": prepared.training_hash,
             "data": prepared.data.name, "seed": prepared.seed}
     return train(prepared.cfg, work_dir, args.launcher, prepared.cache_dir, meta)

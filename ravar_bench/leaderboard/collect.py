@@ -42,6 +42,7 @@ class Run:
     severity: int | None
     text_control: str | None
     metrics: dict[str, Estimate]
+    manifest: str | None = None
 
     @property
     def cell(self) -> tuple:
@@ -96,7 +97,7 @@ def parse_run(path: Path, convention: str) -> Run:
         split=str(_field(data, "dataset.split", path)),
         perturbation=None if perturbation is None else str(_field(perturbation, "name", path)),
         severity=None if perturbation is None else int(_field(perturbation, "severity", path)),
-        text_control=data.get("text_control"), metrics=metrics,
+        text_control=data.get("text_control"), metrics=metrics, manifest=data["dataset"].get("manifest_sha256"),
     )
 
 
@@ -122,6 +123,24 @@ def select(runs: Sequence[Run]) -> list[Run]:
     return sorted(best.values(), key=lambda r: tuple("" if x is None else str(x) for x in r.cell))
 
 
+def check_same_data(runs: Sequence[Run]) -> None:
+    """Runs of one (dataset, scale) and split must have read the same files (same manifest hash).
+
+    Two data sets under one name (e.g. the tiny and the default RefAVA-Synth presets) would otherwise
+    share a table; the error names one file of each so their results can be kept in separate folders.
+    """
+    seen: dict[tuple, Run] = {}
+    for run in runs:
+        split = "test" if run.split == "test-rephrased" else run.split
+        first = seen.setdefault((run.dataset, run.scale, split), run)
+        if None not in (run.manifest, first.manifest) and run.manifest != first.manifest:
+            raise LeaderboardError(f"{first.path} and {run.path}: both say dataset {run.dataset!r} split {split!r} "
+                                   "but read different data (dataset.manifest_sha256 differs); build their "
+                                   "leaderboards from separate results folders")
+
+
 def load_runs(roots: Iterable[Path], convention: str = "macro") -> list[Run]:
     """Read and select the runs under ``roots``; any unusable file stops the build with its name."""
-    return select([parse_run(path, convention) for path in find_results(roots)])
+    runs = [parse_run(path, convention) for path in find_results(roots)]
+    check_same_data(runs)
+    return select(runs)

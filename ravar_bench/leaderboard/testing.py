@@ -16,7 +16,7 @@ def write_fake_run(results_root: Path, submission: str, split: str, values: dict
                    display_name: str | None = None, group: str = "Ours", perturbation: tuple[str, int] | None = None,
                    text_control: str | None = None, run_id: str = "000000000001",
                    created_utc: str = "2026-01-01T00:00:00+00:00", scale: str = "cpu",
-                   dataset: str = "refava-synth") -> Path:
+                   dataset: str = "refava-synth", manifest: str | None = None) -> Path:
     """Write one results directory whose macro metrics are ``values`` (mIoU, mAP, AUROC as fractions).
 
     The weighted convention holds the same numbers minus 0.01 so a test can tell the two apart.
@@ -29,7 +29,7 @@ def write_fake_run(results_root: Path, submission: str, split: str, values: dict
     results = {
         "run_id": run_id, "submission": submission, "scale": scale,
         "submission_meta": {"display_name": display_name or submission, "group": group},
-        "dataset": {"name": dataset, "split": split, "num_samples": 10},
+        "dataset": {"name": dataset, "split": split, "num_samples": 10, "manifest_sha256": manifest},
         "perturbation": None if perturbation is None else {"type": "Perturb", "name": perturbation[0],
                                                            "severity": perturbation[1], "seed": 0, "version": 1},
         "text_control": text_control,

@@ -18,5 +18,8 @@ model = dict(
         decoder=dict(num_layers=6, return_intermediate=True, layer_cfg=dict(
             **layer, cross_attn_cfg=dict(embed_dims=256, num_heads=8, dropout=0.1, batch_first=True))),
         positional_encoding=dict(num_feats=128, normalize=True),
-        bbox_head=dict(type="DETRHead", num_classes=80, embed_dims=256))),
+        bbox_head=dict(type="DETRHead", num_classes=80, embed_dims=256,
+                       # explicit: DETRHead edits its default loss_cls dict in place (an mmdet quirk)
+                       loss_cls=dict(type="CrossEntropyLoss", bg_cls_weight=0.1, use_sigmoid=False,
+                                     loss_weight=1.0, class_weight=1.0)))),
 )

@@ -1,6 +1,7 @@
 # CLIP + SAM at paper scale: SAM's ViT-B image encoder (1024 px, 256-channel neck) and CLIP ViT-B/32, both used as
 # frozen feature extractors; the CLIP text tower, the region scoring and the heads are fine-tuned.
 # Weights come only from local files (nothing is downloaded); building fails naming a missing one.
+# transformers models load from local directories (a CLIPModel directory serves its vision and text towers).
 _base_ = ["../clip_sam.py"]
 scale = "paper"
 model = dict(
@@ -9,12 +10,13 @@ model = dict(
                 backbone=dict(type="TransformersModel", config_class="SamVisionConfig", model_class="SamVisionModel",
                               hidden_size=768, num_hidden_layers=12, num_attention_heads=12, image_size=1024,
                               patch_size=16, output_channels=256, window_size=14, global_attn_indexes=[2, 5, 8, 11])),
-    text=dict(_delete_=True, type="TextEncoder", pretrained="checkpoints/clip-vit-base-patch32-text",
+    text=dict(_delete_=True, type="TextEncoder", pretrained="checkpoints/clip-vit-base-patch32",
               model=dict(type="TransformersModel", config_class="CLIPTextConfig", model_class="CLIPTextModel",
                          hidden_size=512, intermediate_size=2048, num_hidden_layers=12, num_attention_heads=8,
                          vocab_size=49408, max_position_embeddings=77)),
-    fusion=dict(_delete_=True, type="RegionScoringFusion", dim=512, image_encoder=dict(type="FrameBackbone", source="keyframe", image_size=224, output="image_embeds", out_dim=512,
-                       pretrained="checkpoints/clip-vit-base-patch32-vision",
+    fusion=dict(_delete_=True, type="RegionScoringFusion", dim=512, image_encoder=dict(
+        type="FrameBackbone", source="keyframe", image_size=224, output="image_embeds", out_dim=512,
+                       pretrained="checkpoints/clip-vit-base-patch32",
                        backbone=dict(type="TransformersModel", config_class="CLIPVisionConfig",
                                      model_class="CLIPVisionModelWithProjection", hidden_size=768,
                                      intermediate_size=3072, num_hidden_layers=12, num_attention_heads=12,

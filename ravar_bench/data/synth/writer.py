@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ravar_bench.cache import cache_root
 from ravar_bench.data.format import (
     FPS,
     RefAVARecord,
@@ -203,14 +204,9 @@ def _write_annotations(root: Path, split: str, scenes: list[ScenePlan], seed: in
     return len(records)
 
 
-def cache_dir() -> Path:
-    """The user cache folder: ``$RAVAR_BENCH_CACHE``, else ``~/.cache/ravar-bench``."""
-    return Path(os.environ.get("RAVAR_BENCH_CACHE") or Path.home() / ".cache" / "ravar-bench").expanduser()
-
-
 def default_root(progress: bool = True) -> Path:
     """The default RefAVA-Synth (seed 0, default size) in the user cache, generated on first use."""
-    root = cache_dir() / f"refava-synth-v{GENERATOR_VERSION}-seed0-default"
+    root = cache_root() / f"refava-synth-v{GENERATOR_VERSION}-seed0-default"
     return generate(root, seed=0, size="default", progress=progress)
 
 

@@ -53,6 +53,12 @@ def load_local_weights(module: nn.Module, path: str | None, key: str, prefix: st
                        f" (unexpected keys: {unexpected[:3]})")
 
 
+def drop_pooler(model: nn.Module) -> None:
+    """Remove a transformers model's [CLS] pooler, which the baselines never read (no idle trainable weights)."""
+    if getattr(model, "pooler", None) is not None:
+        model.pooler = None
+
+
 def to_tokens(features) -> torch.Tensor:
     """Any backbone output -> tokens [B, N, C]: maps [B,C,(T,)H,W] are flattened, vectors [B,C] become one token."""
     if isinstance(features, (tuple, list)):  # MMAction2 / timm: one entry per output stage, take the last
@@ -104,6 +110,8 @@ class FrameBackbone(nn.Module):
             raise ValueError(f"FrameBackbone: source must be 'frames' or 'keyframe', got {source!r}")
         self.backbone = MODELS.build(backbone)
         self.out_dim, self.source, self.output, self.image_size = out_dim, source, output, image_size
+        if output == "last_hidden_state":
+            drop_pooler(self.backbone)
         load_local_weights(self.backbone, pretrained, "visual.pretrained")
 
     def forward(self, inputs: dict) -> torch.Tensor:
@@ -150,6 +158,7 @@ class TextEncoder(nn.Module):
     def __init__(self, model: dict, pretrained: str | None = None) -> None:
         super().__init__()
         self.model = MODELS.build(model)
+        drop_pooler(self.model)
         self.out_dim = self.model.config.hidden_size
         self.vocab_size = self.model.config.vocab_size
         load_local_weights(self.model, pretrained, "text.pretrained")
