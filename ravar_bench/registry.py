@@ -6,7 +6,7 @@ in scope ``ravar_bench``. ``locations`` lets a lookup import the defining packag
 """
 
 from mmengine import registry as mmengine_registry
-from mmengine.registry import Registry
+from mmengine.registry import DefaultScope, Registry
 
 SCOPE = "ravar_bench"
 
@@ -33,3 +33,10 @@ RUNNER_REGISTRIES = tuple(
                  "LOOPS", "VISBACKENDS", "VISUALIZERS", "LOG_PROCESSORS", "EVALUATOR", "INFERENCERS", "FUNCTIONS",
                  "STRATEGIES")
 )
+
+
+def build(registry: Registry, cfg: dict):
+    """``registry.build(cfg)`` in scope ravar_bench, whatever default scope a Runner left behind
+    (MMEngine resolves nested types through the process-wide ``DefaultScope``)."""
+    with DefaultScope.overwrite_default_scope(SCOPE):
+        return registry.build(cfg)

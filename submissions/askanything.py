@@ -19,4 +19,8 @@ model = dict(
                  intermediate_size=344, num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=4,
                  vocab_size=vocab_size, max_position_embeddings=128)),
     tokenizer=dict(type="HashingTokenizer", vocab_size=vocab_size, max_length=32),
+    # The question goes to the LLM, not to the Q-Former, so the Q-Former's text path (word and position
+    # embeddings, the text feed-forward block) gets no gradient: freeze it rather than count it as trained.
+    frozen_modules=("fusion.blip2.embeddings.word_embeddings", "fusion.blip2.embeddings.position_embeddings",
+                    "fusion.blip2.qformer.encoder.layer.0.intermediate", "fusion.blip2.qformer.encoder.layer.0.output"),
 )

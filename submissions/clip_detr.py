@@ -7,7 +7,8 @@ meta = dict(display_name="CLIP+DETR", group="SF", paper="Radford et al., ICML 20
 detr_dim = 64
 model = dict(
     visual=dict(_delete_=True, type="DETRQueries", detector=dict(
-        type="mmdet.DETR", num_queries=20,
+        type="DETR", _scope_="mmdet",  # nested types (ResNet, DETRHead, ...) resolve in mmdet
+        num_queries=20,
         data_preprocessor=dict(type="mmdet.DetDataPreprocessor"),
         backbone=dict(type="ResNet", depth=18, base_channels=16, num_stages=4, out_indices=(3,),
                       norm_cfg=dict(type="BN"), init_cfg=None),
@@ -24,4 +25,6 @@ model = dict(
                        # explicit: DETRHead edits its default loss_cls dict in place (an mmdet quirk)
                        loss_cls=dict(type="CrossEntropyLoss", bg_cls_weight=0.1, use_sigmoid=False,
                                      loss_weight=1.0, class_weight=1.0)))),
+    # Only the decoder queries and their boxes are used: DETR's class logits layer gets no gradient.
+    frozen_modules=("visual.detector.bbox_head.fc_cls",),
 )

@@ -23,3 +23,15 @@ def tiny_synth(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from ravar_bench.data.synth import generate
 
     return generate(tmp_path_factory.mktemp("tiny_synth"), seed=0, size="tiny", progress=False)
+
+
+@pytest.fixture(autouse=True)
+def ravar_bench_scope():
+    """Run each test in scope ravar_bench, as every config (``default_scope``) and the CLI do.
+
+    MMEngine resolves registry lookups through a process-wide current ``DefaultScope``; a Runner built
+    by an earlier test would otherwise leave its own scope behind."""
+    from mmengine.registry import DefaultScope
+
+    with DefaultScope.overwrite_default_scope("ravar_bench"):
+        yield

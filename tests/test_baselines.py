@@ -7,6 +7,7 @@ import pytest
 import torch
 from mmengine.config import Config
 from mmengine.dataset import pseudo_collate
+from mmengine.registry import DefaultScope
 
 import ravar_bench.models.baselines  # noqa: F401  (registers the baselines)
 from ravar_bench.models.baselines import ReferringBaseline, count_baseline_parameters
@@ -34,7 +35,8 @@ def config(name: str, paper: bool = False) -> Config:
 
 def build(name: str, **overrides) -> ReferringBaseline:
     torch.manual_seed(0)  # module initialisers draw from the global generator
-    return MODELS.build({**config(name).model, **overrides})
+    with DefaultScope.overwrite_default_scope("ravar_bench"):  # as the runner builds it (config default_scope)
+        return MODELS.build({**config(name).model, **overrides})
 
 
 def packed(texts=("the man in red on the left", "a woman with a hat"), seed: int = 0) -> dict:
@@ -142,8 +144,16 @@ def test_local_weights_load_and_missing_ones_are_named(tmp_path) -> None:
     loaded = build("su_vos", visual=visual)
     for key, value in source.visual.backbone.state_dict().items():
         torch.testing.assert_close(loaded.visual.backbone.state_dict()[key], value)
-    with pytest.raises(FileNotFoundError, match=r"visual\.pretrained.*nowhere/i3d\.pth"):
+    with pytest.raises(FileNotFoundError, match=r"model\.visual\.pretrained.*nowhere/i3d\.pth"):
         build("su_vos", visual={**visual, "pretrained": str(tmp_path / "nowhere" / "i3d.pth")})
+
+
+def test_transformers_directory_loads_through_from_pretrained(tmp_path) -> None:
+    source = build("i3d")
+    source.text.model.save_pretrained(tmp_path / "bert")  # a local transformers checkpoint directory
+    loaded = build("i3d", text={**config("i3d").model.text, "pretrained": str(tmp_path / "bert")})
+    for key, value in source.text.model.state_dict().items():
+        torch.testing.assert_close(loaded.text.model.state_dict()[key], value)
 
 
 def test_tokenizer_must_fit_the_text_encoder() -> None:

@@ -155,3 +155,15 @@ def test_registry_builds_shared_pieces():
     head = MODELS.build(dict(type="RAVARHead", in_dim=16, num_classes=80))
     logits, boxes = head(torch.zeros(3, 16))
     assert logits.shape == (3, 80) and boxes.shape == (3, 4)
+
+
+def test_head_boxes_are_ordered_and_start_at_the_prior() -> None:
+    head = MODELS.build(dict(type="RAVARHead", in_dim=16, num_classes=80, prior_prob=0.03))
+    torch.nn.init.zeros_(head.box_head[-1].weight)
+    torch.nn.init.zeros_(head.box_head[-1].bias)
+    torch.nn.init.zeros_(head.cls_head[-1].weight)
+    logits, boxes = head(torch.randn(5, 16, generator=torch.Generator().manual_seed(0)))
+    torch.testing.assert_close(boxes, torch.tensor([[0.25, 0.25, 0.75, 0.75]]).expand(5, 4))
+    torch.testing.assert_close(torch.sigmoid(logits), torch.full((5, 80), 0.03))
+    _, random_boxes = MODELS.build(dict(type="RAVARHead", in_dim=16))(torch.randn(64, 16))
+    assert (random_boxes[:, 2:] > random_boxes[:, :2]).all()

@@ -34,7 +34,7 @@ def trained(tiny_synth: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_results_directory_is_complete(trained: Path) -> None:
     (final,) = run_dirs(trained, "clean")
-    assert final.relative_to(trained / "results").parts[:4] == ("refatomnet", "refava-synth", "test", "clean")
+    assert final.relative_to(trained / "results").parts[:4] == ("refatomnet", "refava-synth-tiny", "test", "clean")
     results = read_results(final / "results.json")
     assert (results["schema"], results["schema_version"]) == (SCHEMA, SCHEMA_VERSION)
     rows = [json.loads(line) for line in (final / "samples.jsonl").read_text().splitlines()]

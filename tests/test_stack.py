@@ -76,10 +76,10 @@ def test_timm_refuses_pretrained_download() -> None:
 def test_mmdet_detr_predicts_boxes() -> None:
     from mmdet.structures import DetDataSample
 
-    # Nested types resolve in the mmdet scope that the top-level "mmdet.DETR" switches to.
+    # _scope_ makes the nested types (backbone, neck, head, losses) resolve in MMDetection's scope too.
     detr = dict(
-        type="mmdet.DETR", num_queries=10,
-        data_preprocessor=dict(type="mmdet.DetDataPreprocessor", mean=[0, 0, 0], std=[255, 255, 255]),
+        type="DETR", _scope_="mmdet", num_queries=10,
+        data_preprocessor=dict(type="DetDataPreprocessor", mean=[0, 0, 0], std=[255, 255, 255]),
         backbone=dict(type="ResNet", depth=18, num_stages=4, out_indices=(3,), norm_cfg=dict(type="BN"),
                       init_cfg=None),
         neck=dict(type="ChannelMapper", in_channels=[512], kernel_size=1, out_channels=32, num_outs=1),

@@ -64,8 +64,8 @@ def test_tiny_sweep_runs_two_cells_then_reuses_them(tmp_path: Path, monkeypatch:
             "--work-dir", str(tmp_path / "wd"), "--out", str(out), "--cfg-options", "train_cfg.max_epochs=1"]
     assert main(argv) == 0
     runs = sorted(p.relative_to(results).parent for p in results.rglob("results.json"))
-    assert [str(r.parent) for r in runs] == [f"refatomnet/refava-synth/test/{c}" for c in ("clean", "fog-s1")]
-    with (out / "refava-synth" / "cpu" / "robustness_fog.csv").open() as handle:
+    assert [str(r.parent) for r in runs] == [f"refatomnet/refava-synth-tiny/test/{c}" for c in ("clean", "fog-s1")]
+    with (out / "refava-synth-tiny" / "cpu" / "robustness_fog.csv").open() as handle:
         rows = list(csv.DictReader(handle))
     assert [(r["severity"], r["test run_id"]) for r in rows] == [("clean", runs[0].name), ("1", runs[1].name)]
     stamps = {p: p.stat().st_mtime_ns for p in results.rglob("results.json")}

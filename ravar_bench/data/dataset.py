@@ -15,7 +15,7 @@ from ravar_bench.data.detections import empty_detections, read_detections
 from ravar_bench.data.format import NUM_CLASSES, detections_name
 from ravar_bench.data.problems import ProblemLog
 from ravar_bench.data.refava import manifest_sha256, read_split
-from ravar_bench.registry import DATASETS, TRANSFORMS
+from ravar_bench.registry import DATASETS, TRANSFORMS, build
 
 SPLITS = ("train", "val", "test", "test-rephrased")
 TEXT_CONTROLS = ("shuffled", "empty")
@@ -71,7 +71,7 @@ class RefAVADataset(BaseDataset):
         self.strict = strict
         self.text_control = text_control
         self.text_control_seed = text_control_seed
-        pipeline = [TRANSFORMS.build(step) if isinstance(step, dict) else step for step in pipeline]
+        pipeline = [build(TRANSFORMS, step) if isinstance(step, dict) else step for step in pipeline]
         super().__init__(data_root=str(data_root), pipeline=pipeline, **kwargs)
 
     @property

@@ -16,7 +16,7 @@ from mmengine.dist import barrier, get_dist_info
 from torch.utils.data import DataLoader
 
 from ravar_bench.data.format import NUM_CLASSES
-from ravar_bench.registry import DATASETS, MODELS
+from ravar_bench.registry import DATASETS, MODELS, build
 
 PARTIAL_PATTERN = "predictions.rank*.jsonl"
 
@@ -93,11 +93,11 @@ def predict(cfg: Config, weights: Path, folder: Path, progress=None) -> tuple[li
     from ravar_bench.engine.checkpoints import load_weights
 
     folder.mkdir(parents=True, exist_ok=True)
-    dataset = DATASETS.build(cfg.test_dataloader.dataset)
+    dataset = build(DATASETS, cfg.test_dataloader.dataset)
     keys = [dataset.get_data_info(i)["key"] for i in range(len(dataset))]
     done = read_partial(folder)
     todo = [i for i, key in enumerate(keys) if key not in done]
-    model = MODELS.build(cfg.model)
+    model = build(MODELS, cfg.model)
     load_weights(model, weights)
     model.eval()
     rank, _ = get_dist_info()

@@ -60,9 +60,14 @@ def resolve_data(data_root: str | None) -> Data:
         barrier()
         root = default_root(progress=False)
     manifest = root / MANIFEST_NAME
-    if manifest.is_file():
-        return Data(root, "refava-synth", json.loads(manifest.read_text()).get("generator_version"))
-    return Data(root, "refava", None)
+    if not manifest.is_file():
+        return Data(root, "refava", None)
+    synth = json.loads(manifest.read_text())
+    # Only the default set (size "default", seed 0) is "refava-synth"; others get their own name so
+    # that leaderboards never put a tiny or re-seeded set in the same table.
+    name = "refava-synth" + ("" if synth["size"] == "default" else f"-{synth['size']}") + (
+        "" if synth["seed"] == 0 else f"-seed{synth['seed']}")
+    return Data(root, name, synth["generator_version"])
 
 
 def split_manifest(root: Path, split: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Sequence
 
 import torch
@@ -23,16 +24,31 @@ def mlp(in_dim: int, hidden: Sequence[int], out_dim: int, dropout: float = 0.0) 
     return nn.Sequential(*layers)
 
 
+def centre_size_to_corners(box: torch.Tensor) -> torch.Tensor:
+    """(cx, cy, w, h) -> (x1, y1, x2, y2)."""
+    centre, size = box[..., :2], box[..., 2:]
+    return torch.cat([centre - size / 2, centre + size / 2], dim=-1)
+
+
 @MODELS.register_module()
 class RAVARHead(nn.Module):
-    """MLP class head -> ``num_classes`` logits; MLP box head -> 4 sigmoid outputs (normalised x1,y1,x2,y2)."""
+    """MLP class head -> ``num_classes`` logits; MLP box head -> one normalised x1, y1, x2, y2 box.
+
+    The box head predicts centre and size through a sigmoid and returns corners: corners are always
+    ordered, and an untrained head starts at the centred half-size box instead of a zero-area one at
+    (0.5, 0.5), which gives the box loss a useful gradient from the first step. The class logits'
+    bias starts at the logit of ``prior_prob`` (RetinaNet's prior initialisation): most of the 80
+    labels are negative for any person, and starting there keeps early BCE steps from being spent on
+    learning that.
+    """
 
     def __init__(self, in_dim: int, num_classes: int = 80, cls_hidden: Sequence[int] = (512, 256),
-                 box_hidden: Sequence[int] = (512, 128), dropout: float = 0.2) -> None:
+                 box_hidden: Sequence[int] = (512, 128), dropout: float = 0.2, prior_prob: float = 0.03) -> None:
         super().__init__()
         self.cls_head = mlp(in_dim, cls_hidden, num_classes, dropout)
         self.box_head = mlp(in_dim, box_hidden, 4)
+        nn.init.constant_(self.cls_head[-1].bias, math.log(prior_prob / (1 - prior_prob)))
 
     def forward(self, pooled: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """[B, D] -> (logits [B, num_classes], boxes [B, 4] in [0, 1])."""
-        return self.cls_head(pooled), self.box_head(pooled).sigmoid()
+        """[B, D] -> (logits [B, num_classes], boxes [B, 4] as x1, y1, x2, y2)."""
+        return self.cls_head(pooled), centre_size_to_corners(self.box_head(pooled).sigmoid())

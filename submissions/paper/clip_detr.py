@@ -8,7 +8,8 @@ layer = dict(self_attn_cfg=dict(embed_dims=256, num_heads=8, dropout=0.1, batch_
                           act_cfg=dict(type="ReLU", inplace=True)))
 model = dict(
     visual=dict(_delete_=True, type="DETRQueries", pretrained="checkpoints/detr_r50_coco.pth", detector=dict(
-        type="mmdet.DETR", num_queries=100,
+        type="DETR", _scope_="mmdet",  # nested types (ResNet, DETRHead, ...) resolve in mmdet
+        num_queries=100,
         data_preprocessor=dict(type="mmdet.DetDataPreprocessor"),
         backbone=dict(type="ResNet", depth=50, num_stages=4, out_indices=(3,), frozen_stages=1,
                       norm_cfg=dict(type="BN", requires_grad=False), norm_eval=True, style="pytorch", init_cfg=None),

@@ -16,7 +16,7 @@ model = dict(
                          vocab_size=49408, max_position_embeddings=77)),
     fusion=dict(_delete_=True, type="RegionScoringFusion", dim=512, image_encoder=dict(
         type="FrameBackbone", source="keyframe", image_size=224, output="image_embeds", out_dim=512,
-                       pretrained="checkpoints/clip-vit-base-patch32",
+                       pretrained="checkpoints/clip-vit-base-patch32", key="model.fusion.image_encoder.pretrained",
                        backbone=dict(type="TransformersModel", config_class="CLIPVisionConfig",
                                      model_class="CLIPVisionModelWithProjection", hidden_size=768,
                                      intermediate_size=3072, num_hidden_layers=12, num_attention_heads=12,

@@ -83,7 +83,7 @@ class VideoBackbone(nn.Module):
         super().__init__()
         self.backbone = MODELS.build(backbone)
         self.out_dim = out_dim
-        load_local_weights(self.backbone, pretrained, "visual.pretrained", pretrained_prefix)
+        load_local_weights(self.backbone, pretrained, "model.visual.pretrained", pretrained_prefix)
 
     def forward(self, inputs: dict) -> torch.Tensor:
         """Clip [B,T,3,H,W] (channels-second for MMAction2) -> tokens [B,N,out_dim]."""
@@ -101,10 +101,12 @@ class FrameBackbone(nn.Module):
         output: attribute of a transformers output to read ("last_hidden_state", "image_embeds",
             "pooler_output"); None for models that return a tensor.
         image_size: images are resized to this side first (a ViT's position table fixes it).
+        pretrained / key: local weights, and the config key an error about them names.
     """
 
     def __init__(self, backbone: dict, out_dim: int, source: str = "frames", output: str | None = None,
-                 image_size: int | None = None, pretrained: str | None = None) -> None:
+                 image_size: int | None = None, pretrained: str | None = None,
+                 key: str = "model.visual.pretrained") -> None:
         super().__init__()
         if source not in ("frames", "keyframe"):
             raise ValueError(f"FrameBackbone: source must be 'frames' or 'keyframe', got {source!r}")
@@ -112,7 +114,7 @@ class FrameBackbone(nn.Module):
         self.out_dim, self.source, self.output, self.image_size = out_dim, source, output, image_size
         if output == "last_hidden_state":
             drop_pooler(self.backbone)
-        load_local_weights(self.backbone, pretrained, "visual.pretrained")
+        load_local_weights(self.backbone, pretrained, key)
 
     def forward(self, inputs: dict) -> torch.Tensor:
         """Images -> tokens [B, (T*)N, out_dim]."""
@@ -135,7 +137,7 @@ class DETRQueries(nn.Module):
         super().__init__()
         self.detector = MODELS.build(detector)
         self.out_dim = self.detector.embed_dims + 4
-        load_local_weights(self.detector, pretrained, "visual.pretrained")
+        load_local_weights(self.detector, pretrained, "model.visual.pretrained")
 
     def forward(self, inputs: dict) -> torch.Tensor:
         """Key frame [B,3,h,w] -> last decoder layer's queries concatenated with their normalised cx,cy,w,h."""
@@ -161,7 +163,7 @@ class TextEncoder(nn.Module):
         drop_pooler(self.model)
         self.out_dim = self.model.config.hidden_size
         self.vocab_size = self.model.config.vocab_size
-        load_local_weights(self.model, pretrained, "text.pretrained")
+        load_local_weights(self.model, pretrained, "model.text.pretrained")
 
     def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> TextFeatures:
         """Token ids [B,L] -> ``TextFeatures`` with tokens and pooled vector."""

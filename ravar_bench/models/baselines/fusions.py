@@ -127,7 +127,9 @@ class XCLIPFusion(nn.Module):
     def __init__(self, xclip: dict, pretrained: str | None = None) -> None:
         super().__init__()
         self.xclip = MODELS.build(xclip)
-        load_local_weights(self.xclip, pretrained, "fusion.pretrained")
+        load_local_weights(self.xclip, pretrained, "model.fusion.pretrained")
+        # The temperature only scales X-CLIP's contrastive logits, which RAVAR's heads do not use.
+        self.xclip.logit_scale.requires_grad_(False)
         self.image_size = self.xclip.config.vision_config.image_size
         self.vocab_size = self.xclip.config.text_config.vocab_size
         self.out_dim = 3 * self.xclip.config.projection_dim
@@ -179,7 +181,7 @@ class LLMFusion(nn.Module):
         super().__init__()
         self.blip2 = BLIP2Encoder(vision, qformer, num_query_tokens, pretrained_blip2)
         self.llm = MODELS.build(llm)
-        load_local_weights(self.llm, pretrained_llm, "fusion.pretrained_llm")
+        load_local_weights(self.llm, pretrained_llm, "model.fusion.pretrained_llm")
         self.proj = nn.Linear(self.blip2.dim, self.llm.config.hidden_size)
         self.adapter = nn.Linear(self.llm.config.hidden_size, dim)
         self.vocab_size = self.llm.config.vocab_size
