@@ -2,28 +2,20 @@
 # SamVisionModel) turns the key frame into a grid of region features, which the CLIP reference embedding scores;
 # the best-matching regions, CLIP's global key-frame embedding and the reference feed the heads. CPU scale:
 # 1-layer SAM ViT and 2-layer CLIP towers, random init. submissions/paper/clip_sam.py: SAM ViT-B + CLIP ViT-B/32.
-_base_ = ["./_base_/default_runtime.py", "./_base_/datasets/refava.py", "./_base_/schedules/cpu.py"]
+_base_ = ["./_base_/default_runtime.py", "./_base_/datasets/refava.py", "./_base_/schedules/cpu.py",
+          "./_base_/models/referring_clip.py"]
 scale = "cpu"
 meta = dict(display_name="CLIP+SAM", group="SF", paper="Radford et al., ICML 2021 + Kirillov et al., ICCV 2023")
-vocab_size = 4096
 clip_image = dict(type="FrameBackbone", source="keyframe", image_size=64, output="image_embeds", out_dim=128,
                   backbone=dict(type="TransformersModel", config_class="CLIPVisionConfig",
                                 model_class="CLIPVisionModelWithProjection", hidden_size=128, intermediate_size=512,
                                 num_hidden_layers=2, num_attention_heads=4, image_size=64, patch_size=16,
                                 projection_dim=128))
-clip_text = dict(type="TextEncoder", model=dict(type="TransformersModel", config_class="CLIPTextConfig",
-                                                model_class="CLIPTextModel", hidden_size=128, intermediate_size=512,
-                                                num_hidden_layers=2, num_attention_heads=4, vocab_size=vocab_size,
-                                                max_position_embeddings=64, pad_token_id=0, bos_token_id=1,
-                                                eos_token_id=2))
 model = dict(
-    type="ReferringBaseline",
     visual=dict(type="FrameBackbone", source="keyframe", image_size=128, output="last_hidden_state", out_dim=64,
                 backbone=dict(type="TransformersModel", config_class="SamVisionConfig", model_class="SamVisionModel",
                               hidden_size=64, intermediate_size=256, mlp_dim=256, num_hidden_layers=1,
                               num_attention_heads=2, image_size=128, patch_size=16, output_channels=64,
                               window_size=4, global_attn_indexes=[0])),
-    text=clip_text,
     fusion=dict(type="RegionScoringFusion", dim=128, image_encoder=clip_image),
-    tokenizer=dict(type="HashingTokenizer", vocab_size=vocab_size, max_length=32),
 )

@@ -1,19 +1,12 @@
 # Hiera-B (Ryali et al., ICML 2023) adapted to RAVAR as an AAL baseline (paper Sec. 3.2): timm's Hiera on every
 # frame (timm ships the image model), frame features as tokens; the BERT reference embedding is added to their
 # mean. CPU scale: a 4-stage Hiera of width 16 and a 2-layer BERT, random init. Paper scale: hiera_base_224.
-_base_ = ["./_base_/default_runtime.py", "./_base_/datasets/refava.py", "./_base_/schedules/cpu.py"]
+_base_ = ["./_base_/default_runtime.py", "./_base_/datasets/refava.py", "./_base_/schedules/cpu.py",
+          "./_base_/models/aal.py"]
 scale = "cpu"
 meta = dict(display_name="Hiera-B", group="AAL", paper="Ryali et al., ICML 2023")
-vocab_size = 4096
 model = dict(
-    type="ReferringBaseline",
     visual=dict(type="FrameBackbone", out_dim=128,
                 backbone=dict(type="TimmModel", model_name="hiera_tiny_224", num_classes=0, img_size=(64, 64),
                               embed_dim=16, num_heads=1, stages=(1, 1, 1, 1))),
-    text=dict(type="TextEncoder", model=dict(type="TransformersModel", config_class="BertConfig",
-                                             model_class="BertModel", hidden_size=128, intermediate_size=512,
-                                             num_hidden_layers=2, num_attention_heads=4, vocab_size=vocab_size,
-                                             max_position_embeddings=64)),
-    fusion=dict(type="AdditiveFusion", dim=256),
-    tokenizer=dict(type="HashingTokenizer", vocab_size=vocab_size, max_length=32),
 )

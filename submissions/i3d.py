@@ -1,19 +1,12 @@
 # I3D (Carreira & Zisserman, CVPR 2017) adapted to RAVAR as an AAL baseline (paper Sec. 3.2): an inflated
 # 3D ResNet (MMAction2 ResNet3d) over the clip; the BERT reference embedding is added to the pooled feature.
 # CPU scale: ResNet3d-18 with 16 base channels and a 2-layer BERT, random init. submissions/paper/i3d.py: R50.
-_base_ = ["./_base_/default_runtime.py", "./_base_/datasets/refava.py", "./_base_/schedules/cpu.py"]
+_base_ = ["./_base_/default_runtime.py", "./_base_/datasets/refava.py", "./_base_/schedules/cpu.py",
+          "./_base_/models/aal.py"]
 scale = "cpu"
 meta = dict(display_name="I3D", group="AAL", paper="Carreira & Zisserman, CVPR 2017")
-vocab_size = 4096
 model = dict(
-    type="ReferringBaseline",
     visual=dict(type="VideoBackbone", out_dim=128,
                 backbone=dict(type="mmaction.ResNet3d", depth=18, base_channels=16, pretrained=None,
                               pretrained2d=False, conv1_kernel=(1, 7, 7), inflate=((1, 1), (1, 0), (1, 0), (0, 1)))),
-    text=dict(type="TextEncoder", model=dict(type="TransformersModel", config_class="BertConfig",
-                                             model_class="BertModel", hidden_size=128, intermediate_size=512,
-                                             num_hidden_layers=2, num_attention_heads=4, vocab_size=vocab_size,
-                                             max_position_embeddings=64)),
-    fusion=dict(type="AdditiveFusion", dim=256),
-    tokenizer=dict(type="HashingTokenizer", vocab_size=vocab_size, max_length=32),
 )

@@ -1,20 +1,13 @@
 # MViTv2-B (Li et al., CVPR 2022) adapted to RAVAR as an AAL baseline (paper Sec. 3.2): MMAction2 MViT over the
 # clip; the BERT reference embedding is added to the pooled feature. CPU scale: a 2-layer MViT of width 64 on
 # 8x8 patches and a 2-layer BERT, random init. submissions/paper/mvitv2_b.py: MViTv2-B.
-_base_ = ["./_base_/default_runtime.py", "./_base_/datasets/refava.py", "./_base_/schedules/cpu.py"]
+_base_ = ["./_base_/default_runtime.py", "./_base_/datasets/refava.py", "./_base_/schedules/cpu.py",
+          "./_base_/models/aal.py"]
 scale = "cpu"
 meta = dict(display_name="MViTv2-B", group="AAL", paper="Li et al., CVPR 2022")
-vocab_size = 4096
 model = dict(
-    type="ReferringBaseline",
     visual=dict(type="VideoBackbone", out_dim=128,
                 backbone=dict(type="mmaction.MViT", spatial_size=64, temporal_size=8,
                               arch=dict(embed_dims=64, num_layers=2, num_heads=1, downscale_indices=[1]),
                               patch_cfg=dict(kernel_size=(3, 8, 8), stride=(2, 8, 8), padding=(1, 0, 0)))),
-    text=dict(type="TextEncoder", model=dict(type="TransformersModel", config_class="BertConfig",
-                                             model_class="BertModel", hidden_size=128, intermediate_size=512,
-                                             num_hidden_layers=2, num_attention_heads=4, vocab_size=vocab_size,
-                                             max_position_embeddings=64)),
-    fusion=dict(type="AdditiveFusion", dim=256),
-    tokenizer=dict(type="HashingTokenizer", vocab_size=vocab_size, max_length=32),
 )

@@ -3,19 +3,13 @@
 # reference tokens are concatenated into one sequence with modality embeddings and encoded jointly by a
 # transformer; the mean over the sequence feeds the heads. CPU scale: ResNet3d-18/16 channels, 2-layer BERT and
 # a 2-layer joint encoder of width 128. submissions/paper/su_vos.py: I3D-R50 features and BERT-base.
-_base_ = ["./_base_/default_runtime.py", "./_base_/datasets/refava.py", "./_base_/schedules/cpu.py"]
+_base_ = ["./_base_/default_runtime.py", "./_base_/datasets/refava.py", "./_base_/schedules/cpu.py",
+          "./_base_/models/referring_bert.py"]
 scale = "cpu"
 meta = dict(display_name="Su et al.", group="VOS", paper="Su et al., TIP 2023")
-vocab_size = 4096
 model = dict(
-    type="ReferringBaseline",
     visual=dict(type="VideoBackbone", out_dim=128,
                 backbone=dict(type="mmaction.ResNet3d", depth=18, base_channels=16, pretrained=None,
                               pretrained2d=False, conv1_kernel=(1, 7, 7), inflate=((1, 1), (1, 0), (1, 0), (0, 1)))),
-    text=dict(type="TextEncoder", model=dict(type="TransformersModel", config_class="BertConfig",
-                                             model_class="BertModel", hidden_size=128, intermediate_size=512,
-                                             num_hidden_layers=2, num_attention_heads=4, vocab_size=vocab_size,
-                                             max_position_embeddings=64)),
     fusion=dict(type="JointSequenceFusion", dim=128, num_layers=2, num_heads=4),
-    tokenizer=dict(type="HashingTokenizer", vocab_size=vocab_size, max_length=32),
 )

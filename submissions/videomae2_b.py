@@ -1,19 +1,12 @@
 # VideoMAE V2-B (Wang et al., CVPR 2023) adapted to RAVAR as an AAL baseline (paper Sec. 3.2): MMAction2's
 # VisionTransformer (tubelet ViT, mean-pooled) over the clip; the BERT reference embedding is added to the pooled
 # feature. CPU scale: a 2-layer ViT of width 128 and a 2-layer BERT, random init. Paper scale: ViT-B/16.
-_base_ = ["./_base_/default_runtime.py", "./_base_/datasets/refava.py", "./_base_/schedules/cpu.py"]
+_base_ = ["./_base_/default_runtime.py", "./_base_/datasets/refava.py", "./_base_/schedules/cpu.py",
+          "./_base_/models/aal.py"]
 scale = "cpu"
 meta = dict(display_name="VideoMAE2-B", group="AAL", paper="Wang et al., CVPR 2023")
-vocab_size = 4096
 model = dict(
-    type="ReferringBaseline",
     visual=dict(type="VideoBackbone", out_dim=128,
                 backbone=dict(type="mmaction.VisionTransformer", img_size=64, patch_size=16, embed_dims=128, depth=2,
                               num_heads=4, num_frames=8, tubelet_size=2, mlp_ratio=4)),
-    text=dict(type="TextEncoder", model=dict(type="TransformersModel", config_class="BertConfig",
-                                             model_class="BertModel", hidden_size=128, intermediate_size=512,
-                                             num_hidden_layers=2, num_attention_heads=4, vocab_size=vocab_size,
-                                             max_position_embeddings=64)),
-    fusion=dict(type="AdditiveFusion", dim=256),
-    tokenizer=dict(type="HashingTokenizer", vocab_size=vocab_size, max_length=32),
 )

@@ -1,17 +1,13 @@
 # X3D at paper scale: MMAction2's X3D-M (Kinetics-400 weights) and a frozen BERT-base; the trainable parameters
 # (Table 9: 3.76M) are the backbone, the text projection and the heads.
 # Weights come only from local files (nothing is downloaded); building fails naming a missing one.
-_base_ = ["../x3d.py"]
+_base_ = ["../x3d.py", "../_base_/models/paper_bert.py"]
 scale = "paper"
 model = dict(
     visual=dict(_delete_=True, type="VideoBackbone", out_dim=432, pretrained="checkpoints/x3d_m_k400.pth",
                 backbone=dict(type="mmaction.X3D", gamma_w=1, gamma_b=2.25, gamma_d=2.2)),
-    text=dict(type="TextEncoder", pretrained="checkpoints/bert-base-uncased",
-              model=dict(type="TransformersModel", config_class="BertConfig", model_class="BertModel", hidden_size=768,
-                         intermediate_size=3072, num_hidden_layers=12, num_attention_heads=12, vocab_size=30522,
-                         max_position_embeddings=512)),
-    tokenizer=dict(_delete_=True, type="PretrainedTokenizer", path="checkpoints/bert-base-uncased", max_length=32,
-                   key="model.tokenizer.path"),
+    text={{_base_.paper_bert_text}},
+    tokenizer={{_base_.paper_bert_tokenizer}},
     fusion=dict(dim=512),  # the one free width, see docs/BASELINES.md
     frozen_modules=("text",),
 )
