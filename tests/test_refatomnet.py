@@ -249,3 +249,20 @@ def test_local_pretrained_weights_are_loaded(tmp_path):
                                bert.embeddings.word_embeddings.weight)
     data = model.data_preprocessor(batch())
     assert model(**data, mode="tensor")[0].shape == (B, 80)
+
+
+@pytest.mark.parametrize("joint", [False, True])
+def test_joint_qformer_conditions_the_visual_tokens_on_the_reference(joint: bool) -> None:
+    """Eq. 1 read as F_Q(visual, text): with joint_qformer the visual query tokens depend on the reference
+    (BLIP-2's image-text matching mode); without it they come from the frames alone."""
+    model = build(joint_qformer=joint).eval()
+
+    def visual(text: str) -> torch.Tensor:
+        data = model.data_preprocessor(batch(text0=text), False)
+        with torch.no_grad():
+            return model.extract_streams(data["inputs"], data["data_samples"])["visual"]
+
+    first, second = visual("the man in red on the left"), visual("a child in a green hat at the back")
+    assert first.shape == (B, N, D)
+    assert torch.allclose(first[1], second[1])  # the other sample's reference did not change
+    assert not torch.allclose(first[0], second[0]) if joint else torch.equal(first[0], second[0])

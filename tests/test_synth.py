@@ -251,3 +251,20 @@ def test_sample_keyframe_is_the_rendered_test_key_frame(tiny):
     assert np.array_equal(frame, sample_keyframe(seed=0))
     on_disk = cv2.cvtColor(cv2.imread(str(frame_path(tiny, "synth-test-00000", frame_index(902)))), cv2.COLOR_BGR2RGB)
     assert np.abs(on_disk.astype(int) - frame.astype(int)).mean() < 3.0
+
+
+@pytest.mark.slow
+def test_default_set_is_byte_identical_across_generations(tmp_path: Path) -> None:
+    """The acceptance check at full size: the default set, generated twice with one seed, is the same bytes."""
+
+    def digest(root: Path) -> str:
+        files = sorted(p for p in root.rglob("*") if p.is_file() and not p.name.startswith("."))
+        hasher = hashlib.sha256()
+        for path in files:
+            hasher.update(str(path.relative_to(root)).encode())
+            hasher.update(path.read_bytes())
+        return hasher.hexdigest()
+
+    first = generate(tmp_path / "a", seed=0, size="default", progress=False)
+    second = generate(tmp_path / "b", seed=0, size="default", progress=False)
+    assert digest(first) == digest(second)

@@ -64,15 +64,28 @@ class BLIP2Encoder(nn.Module):
         """Size of the Q-Former's word-embedding table."""
         return self.embeddings.word_embeddings.num_embeddings
 
-    def encode_frames(self, frames: torch.Tensor) -> torch.Tensor:
-        """Frames [B,T,3,H,W] -> per-frame query tokens [B,T,Q,D]."""
+    def encode_frames(self, frames: torch.Tensor, text_ids: torch.Tensor | None = None,
+                      text_mask: torch.Tensor | None = None) -> torch.Tensor:
+        """Frames [B,T,3,H,W] -> per-frame query tokens [B,T,Q,D].
+
+        With ``text_ids`` / ``text_mask`` [B,L] the queries share the Q-Former's self-attention with the
+        reference's tokens (BLIP-2's image-text matching mode), so they pick visual content for that text;
+        only the queries attend to the patches. Without them the queries see the image alone.
+        """
         b, t = frames.shape[:2]
         images = frames.flatten(0, 1)
         size = self.vision_model.config.image_size
         resized = tuple(images.shape[-2:]) != (size, size)
         patches = self.vision_model(pixel_values=images, interpolate_pos_encoding=resized).last_hidden_state
         queries = self.query_tokens.expand(images.shape[0], -1, -1)
-        tokens = self.qformer(query_embeds=queries, encoder_hidden_states=patches).last_hidden_state
+        if text_ids is None:
+            tokens = self.qformer(query_embeds=queries, encoder_hidden_states=patches).last_hidden_state
+        else:
+            num_queries = queries.shape[1]
+            embeds = self.embeddings(input_ids=text_ids.repeat_interleave(t, dim=0), query_embeds=queries)
+            mask = torch.cat([text_mask.new_ones(b * t, num_queries), text_mask.repeat_interleave(t, dim=0)], dim=1)
+            tokens = self.qformer(query_embeds=embeds, query_length=num_queries, attention_mask=mask,
+                                  encoder_hidden_states=patches).last_hidden_state[:, :num_queries]
         return tokens.view(b, t, *tokens.shape[1:])
 
     def encode_text(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:

@@ -43,19 +43,22 @@ class RefAtomNet(RAVARBaseModel):
         fusion: "alsaf" (agent blocks + Eq. 12) or a Table 3 alternative on the raw stream tokens.
         use_caaf / use_catf: cross-stream agent attention / agent token fusion (only with "alsaf").
         use_location_stream: build and use the location-semantic stream.
+        joint_qformer: extract the visual tokens with the reference in the Q-Former's self-attention (Eq. 1
+            read as F_Q(visual, text), BLIP-2's image-text matching mode); False extracts them from the
+            frames alone, as the authors' release does. See docs/MODELS.md.
     """
 
     def __init__(self, vision: dict, qformer: dict, name_encoder: dict, tokenizer: dict, name_tokenizer: dict,
                  num_query_tokens: int = 32, max_detections: int = 16, det_score_thr: float = 0.0,
                  num_agents: int = 4, num_heads: int = 1, mlp_ratio: float = 4.0, fusion: str = "alsaf",
                  use_caaf: bool = True, use_catf: bool = True, use_location_stream: bool = True,
-                 pretrained_blip2: str | None = None, pretrained_bert: str | None = None,
+                 joint_qformer: bool = False, pretrained_blip2: str | None = None, pretrained_bert: str | None = None,
                  **base_kwargs) -> None:
         super().__init__(**base_kwargs)
         if fusion not in FUSIONS:
             raise ValueError(f"fusion: unknown kind {fusion!r}; expected one of {FUSIONS}")
         self.fusion, self.use_caaf, self.use_catf = fusion, use_caaf, use_catf
-        self.use_location_stream = use_location_stream
+        self.use_location_stream, self.joint_qformer = use_location_stream, joint_qformer
         self.max_detections, self.det_score_thr = max_detections, det_score_thr
 
         self.blip2 = BLIP2Encoder(vision, qformer, num_query_tokens, pretrained_blip2)
@@ -91,15 +94,16 @@ class RefAtomNet(RAVARBaseModel):
         return ("visual", "text", "location") if self.use_location_stream else ("visual", "text")
 
     # --- token extraction (Eq. 1-3) -------------------------------------------------------------------------
-    def visual_tokens(self, frames: torch.Tensor) -> torch.Tensor:
+    def visual_tokens(self, frames: torch.Tensor, text: dict[str, torch.Tensor]) -> torch.Tensor:
         """Eq. 1, visual: per-frame Q-Former query tokens averaged over frames -> [B,N,D]."""
+        if self.joint_qformer:
+            return self.blip2.encode_frames(frames, text["input_ids"], text["attention_mask"]).mean(dim=1)
         return self.blip2.encode_frames(frames).mean(dim=1)
 
-    def text_tokens(self, texts: Sequence[str], device: torch.device) -> torch.Tensor:
+    def text_tokens(self, text: dict[str, torch.Tensor]) -> torch.Tensor:
         """Eq. 1, reference: Q-Former text-path tokens, masked and resampled to N -> [B,N,D]."""
-        encoded = {k: v.to(device) for k, v in self.tokenizer(texts).items()}
-        tokens = self.blip2.encode_text(encoded["input_ids"], encoded["attention_mask"])
-        return self.text_resampler(tokens, encoded["attention_mask"])
+        tokens = self.blip2.encode_text(text["input_ids"], text["attention_mask"])
+        return self.text_resampler(tokens, text["attention_mask"])
 
     def _detections(self, sample: RAVARDataSample) -> tuple[torch.Tensor, list[str]]:
         """Confident detections of one sample, highest score first, at most ``max_detections``."""
@@ -142,8 +146,8 @@ class RefAtomNet(RAVARBaseModel):
     def extract_streams(self, inputs: dict, data_samples: Sequence[RAVARDataSample]) -> dict[str, torch.Tensor]:
         """The token streams in use, each [B,N,D]."""
         frames = inputs["frames"]
-        streams = {"visual": self.visual_tokens(frames),
-                   "text": self.text_tokens(_texts(data_samples), frames.device)}
+        text = {k: v.to(frames.device) for k, v in self.tokenizer(_texts(data_samples)).items()}
+        streams = {"visual": self.visual_tokens(frames, text), "text": self.text_tokens(text)}
         if self.use_location_stream:
             streams["location"] = self.location_tokens(data_samples, frames.device)
         return streams
