@@ -5,6 +5,8 @@ in scope ``ravar_bench``. ``locations`` lets a lookup import the defining packag
 ``MODELS.build(dict(type="RefAtomNet"))`` works without importing the model code first.
 """
 
+import copy
+
 from mmengine import registry as mmengine_registry
 from mmengine.registry import DefaultScope, Registry
 
@@ -37,6 +39,8 @@ RUNNER_REGISTRIES = tuple(
 
 def build(registry: Registry, cfg: dict):
     """``registry.build(cfg)`` in scope ravar_bench, whatever default scope a Runner left behind
-    (MMEngine resolves nested types through the process-wide ``DefaultScope``)."""
+    (MMEngine resolves nested types through the process-wide ``DefaultScope``), on a copy of ``cfg``:
+    some third-party modules edit the dicts they are built from (mmdet's DETRHead puts a tensor into
+    its ``loss_cls``), which would corrupt the config that results record."""
     with DefaultScope.overwrite_default_scope(SCOPE):
-        return registry.build(cfg)
+        return registry.build(copy.deepcopy(cfg))

@@ -152,7 +152,7 @@ def test(prepared: Prepared, weights: Path, args) -> Path:
     run_id = stable_hash({"config": cfg.to_dict(), "checkpoint": checkpoint_sha}, length=12)
     final = run_dir(Path(args.results_dir), prepared.submission.name, prepared.data.name, args.split,
                     condition_name(perturbation, args.text_control), run_id)
-    if final.is_dir():
+    if (final / "results.json").is_file():
         if is_main_process():
             Console().print(f"[dim]identical run already finished: {final}[/]")
         return final
