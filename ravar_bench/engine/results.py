@@ -32,6 +32,11 @@ def staging_dir(final: Path) -> Path:
     return final.parent / f".{final.name}.partial"
 
 
+def is_finished(final: Path) -> bool:
+    """A run directory is finished when its results.json exists (written last, before the rename)."""
+    return (final / "results.json").is_file()
+
+
 def score_rows(rows: list[dict], evaluator: dict) -> dict:
     """The metrics report of samples.jsonl rows, with the evaluator's convention, resamples and seed."""
     labels = np.zeros((len(rows), NUM_CLASSES))
@@ -56,9 +61,11 @@ def write_run(final: Path, results: dict, rows: list[dict], config_text: str) ->
     atomic_write_bytes(stage / "results.json", json.dumps(results, indent=2, sort_keys=True).encode())
     for partial in stage.glob(PARTIAL_PATTERN):
         partial.unlink()
-    if final.exists():  # an identical run finished meanwhile (same run id): keep the first
+    if is_finished(final):  # an identical run finished meanwhile (same run id): keep the first
         shutil.rmtree(stage)
         return final
+    if final.exists():  # leftovers of an unfinished copy, e.g. an untracked samples.jsonl
+        shutil.rmtree(final)
     os.replace(stage, final)
     return final
 

@@ -23,7 +23,7 @@ from ravar_bench.engine import checkpoints, provenance
 from ravar_bench.engine.hashing import file_sha256, stable_hash
 from ravar_bench.engine.prediction import predict
 from ravar_bench.engine.progress import TestProgress
-from ravar_bench.engine.results import read_results, run_dir, score_rows, staging_dir, write_run
+from ravar_bench.engine.results import is_finished, read_results, run_dir, score_rows, staging_dir, write_run
 from ravar_bench.engine.submission import (
     Submission,
     load_submission,
@@ -152,7 +152,7 @@ def test(prepared: Prepared, weights: Path, args) -> Path:
     run_id = stable_hash({"config": cfg.to_dict(), "checkpoint": checkpoint_sha}, length=12)
     final = run_dir(Path(args.results_dir), prepared.submission.name, prepared.data.name, args.split,
                     condition_name(perturbation, args.text_control), run_id)
-    if (final / "results.json").is_file():
+    if is_finished(final):
         if is_main_process():
             Console().print(f"[dim]identical run already finished: {final}[/]")
         return final
