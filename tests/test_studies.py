@@ -1,0 +1,52 @@
+"""The learnability study (studies/learnability.py): its oracle views see the referred person, and it runs."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+STUDY = Path(__file__).resolve().parents[1] / "studies" / "learnability.py"
+
+
+@pytest.fixture(scope="module")
+def study():
+    spec = importlib.util.spec_from_file_location("learnability", STUDY)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _clip_with_red_box(box: tuple[float, float, float, float]) -> dict:
+    """A grey 4-frame 96x128 clip with a red rectangle at the normalised box."""
+    frames = np.full((4, 96, 128, 3), 128, np.uint8)
+    x1, y1, x2, y2 = box
+    frames[:, int(y1 * 96):int(y2 * 96), int(x1 * 128):int(x2 * 128)] = (255, 0, 0)
+    return {"frames": frames, "gt_box": np.array(box, np.float32)}
+
+
+def test_oracle_crop_is_the_box_and_the_mask_marks_it(study):
+    box = (0.5, 0.25, 0.75, 0.75)
+    sample = _clip_with_red_box(box)
+    crop = study.view_tensor(sample, "oracle-crop", 16)
+    assert crop.shape == (3, 4, 16, 16)
+    assert crop[0, :, 4:12, 4:12].min() > 0.95 and crop[1, :, 4:12, 4:12].max() < 0.05  # the inside is red
+    masked = study.view_tensor(sample, "oracle-mask", 16)
+    assert masked.shape == (4, 4, 16, 16)
+    expected = torch.zeros(16, 16)
+    expected[4:12, 8:12] = 1
+    assert torch.equal(masked[3, 0], expected)
+    whole = study.view_tensor(sample, "clip", 16)
+    assert whole.shape == (3, 4, 16, 16) and whole[0].mean() < 0.7  # grey background dominates
+
+
+def test_study_runs_and_repeats_on_tiny_synth(study, tiny_synth):
+    first = study.run_study(str(tiny_synth), ["oracle-crop", "clip"], size=16, num_frames=2, epochs=1)
+    second = study.run_study(str(tiny_synth), ["oracle-crop", "clip"], size=16, num_frames=2, epochs=1)
+    assert [r["view"] for r in first] == ["oracle-crop", "clip"]
+    for a, b in zip(first, second, strict=True):
+        assert 0 <= a["mAP"] <= 100 and 0 <= a["AUROC"] <= 100
+        assert {k: v for k, v in a.items() if k != "seconds"} == {k: v for k, v in b.items() if k != "seconds"}
