@@ -21,6 +21,11 @@ def test_grid_has_clean_each_severity_and_each_text_control_per_split() -> None:
     assert conditions == expected
 
 
+def test_cell_condition_is_the_run_paths_folder_with_aliases_and_default_severity_resolved() -> None:
+    assert Cell("s.py", "test", perturb="shot").condition == "shot_noise-s3"
+    assert Cell("s.py", "test", perturb="gaussian:5", text_control="empty").condition == "gaussian_noise-s5-text-empty"
+
+
 def test_cell_arguments_parse_like_the_run_command() -> None:
     args = run_args(Cell("submissions/refatomnet.py", "test", perturb="fog:2"),
                     ["--data-root", "/data", "--cfg-options", "train_cfg.max_epochs=1"])

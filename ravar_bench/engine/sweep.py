@@ -30,9 +30,12 @@ class Cell:
 
     @property
     def condition(self) -> str:
-        """``clean``, ``fog-s3`` or ``clean-text-shuffled``, like the results folder (aliases unresolved)."""
-        name = "clean" if self.perturb is None else self.perturb.replace(":", "-s")
-        return f"{name}-text-{self.text_control}" if self.text_control else name
+        """The results folder the run path writes for this cell: ``clean``, ``shot_noise-s3`` (aliases and
+        default severities resolved) or ``clean-text-shuffled``."""
+        from ravar_bench.engine.runs import condition_name
+        from ravar_bench.perturbations.spec import parse_perturb
+
+        return condition_name(parse_perturb(self.perturb) if self.perturb else None, self.text_control)
 
     def argv(self) -> list[str]:
         """This cell's ``ravar-bench run`` arguments (without the shared options)."""
