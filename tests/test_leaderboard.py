@@ -42,7 +42,7 @@ def results(tmp_path: Path) -> Path:
             write_fake_run(root, "refatomnet", split, v(0.28, 0.5 - drop, 0.68), display_name="RefAtomNet",
                            perturbation=("fog", severity), run_id=f"00000000f0g{severity}")
     write_fake_run(root, "refatomnet", "test-rephrased", v(0.25, 0.49, 0.69), display_name="RefAtomNet")
-    write_fake_run(root, "refatomnet", "test", v(0.30, 0.41, 0.60), display_name="RefAtomNet",
+    write_fake_run(root, "refatomnet", "test", v(0.10, 0.41, 0.60), display_name="RefAtomNet",
                    text_control="shuffled", run_id="0000000000s1")
     write_fake_run(root, "refatomnet", "test", v(0.30, 0.40, 0.58), display_name="RefAtomNet",
                    text_control="empty", run_id="0000000000e1")
@@ -113,6 +113,7 @@ def test_ablation_robustness_rephrasing_and_text_control_tables(results: Path, t
     controls = {r["text"]: r for r in read_csv(board / "text_control.csv")}
     assert controls["clean"]["mAP"] == "52.0000" and controls["shuffled"]["delta mAP"] == "-11.00"
     assert controls["empty"]["delta mAP"] == "-12.00"
+    assert controls["shuffled"]["delta mIoU"] == "-20.00" and controls["empty"]["delta mIoU"] == "+0.00"
 
 
 def test_convention_switch_reads_the_weighted_numbers(results: Path, tmp_path: Path) -> None:

@@ -173,8 +173,9 @@ def text_control_table(runs: Sequence[Run]) -> Table:
     """Clean references against shuffled (another clip's) and empty ones: how much the text is used."""
     cells = index(runs)
     md_cols, csv_cols = metric_columns(("",))
-    table = Table("Text controls", ["Method", "split", "text", *md_cols, "delta mAP"],
-                  ["Method", "submission", "split", "text", *csv_cols, "delta mAP"])
+    extra = ["delta mAP", "delta mIoU"]
+    table = Table("Text controls", ["Method", "split", "text", *md_cols, *extra],
+                  ["Method", "submission", "split", "text", *csv_cols, *extra])
     for rep in submissions(runs, lambda r: r.text_control is not None and r.perturbation is None):
         for split in sorted({r.split for r in runs if r.submission == rep.submission and r.text_control}):
             clean = cells.get((rep.submission, split, None, None, None))
@@ -182,8 +183,9 @@ def text_control_table(runs: Sequence[Run]) -> Table:
                 run = cells.get((rep.submission, split, None, None, control))
                 md, csv = metric_cells([run])
                 label = [split, control or "clean"]
-                table.add([rep.display_name, *label, *md, delta(clean, run, "mAP")],
-                          [rep.display_name, rep.submission, *label, *csv, delta(clean, run, "mAP")])
+                deltas = [delta(clean, run, "mAP"), delta(clean, run, "mIoU")]
+                table.add([rep.display_name, *label, *md, *deltas],
+                          [rep.display_name, rep.submission, *label, *csv, *deltas])
     return table
 
 
