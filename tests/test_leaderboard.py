@@ -52,6 +52,19 @@ def results(tmp_path: Path) -> Path:
     return root
 
 
+def test_robustness_plot_draws_an_interval_that_misses_its_point_estimate(tmp_path: Path) -> None:
+    """Percentile bootstrap intervals of AP can lie wholly above the point estimate; the plot must draw them."""
+    root = tmp_path / "results"
+    write_fake_run(root, "refatomnet", "test", v(0.3, 0.10, 0.5), display_name="RefAtomNet")
+    write_fake_run(root, "refatomnet", "test", v(0.3, 0.09, 0.5), display_name="RefAtomNet",
+                   perturbation=("fog", 3), run_id="00000000f0g3", ci_shift=0.08)
+    build_leaderboards([root], tmp_path / "boards", None)
+    board = tmp_path / "boards" / "refava-synth" / "cpu"
+    fog = {r["severity"]: r for r in read_csv(board / "robustness_fog.csv")}
+    assert float(fog["3"]["test mAP"]) < float(fog["3"]["test mAP ci_low"])
+    assert (board / "robustness_fog.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
 def read_csv(path: Path) -> list[dict]:
     with path.open() as handle:
         return list(csv.DictReader(handle))

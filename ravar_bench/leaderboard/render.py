@@ -43,8 +43,8 @@ def csv_text(table: Table) -> str:
     return buffer.getvalue()
 
 
-def _series(runs: Sequence[Run], submission: str, split: str, name: str) -> tuple[list[int], list[float], list]:
-    """Severity (0 = clean), mAP and CI half-widths in percent for one submission, split and perturbation."""
+def _series(runs: Sequence[Run], submission: str, split: str, name: str) -> list[tuple[int, float, float, float]]:
+    """(severity (0 = clean), mAP, CI low, CI high) in percent for one submission, split and perturbation."""
     points = []
     for run in runs:
         if run.submission != submission or run.split != split or run.text_control is not None:
@@ -52,22 +52,24 @@ def _series(runs: Sequence[Run], submission: str, split: str, name: str) -> tupl
         if run.perturbation in (None, name) and run.metrics["mAP"].value is not None:
             est = run.metrics["mAP"]
             low, high = (est.value if est.low is None else est.low), (est.value if est.high is None else est.high)
-            points.append((run.severity or 0, 100 * est.value, 100 * (est.value - low), 100 * (high - est.value)))
-    points.sort()
-    return [p[0] for p in points], [p[1] for p in points], [[p[2] for p in points], [p[3] for p in points]]
+            points.append((run.severity or 0, 100 * est.value, 100 * low, 100 * high))
+    return sorted(points)
 
 
 def severity_plot(runs: Sequence[Run], name: str, title: str) -> bytes:
-    """PNG: mAP (95% CI bars) against severity, one line per submission, one panel per split."""
+    """PNG: mAP against severity with its 95% CI as a vertical segment, one line per submission, one panel
+    per split. Segments, not error bars: a percentile interval need not contain its point estimate."""
     from matplotlib.figure import Figure
 
     figure = Figure(figsize=(10, 4), dpi=100)
     axes = figure.subplots(1, len(SPLITS), sharey=True)
     for ax, split in zip(axes, SPLITS, strict=True):
         for rep in submissions(runs, lambda r: r.perturbation == name):
-            x, y, err = _series(runs, rep.submission, split, name)
-            if x:
-                ax.errorbar(x, y, yerr=err, marker="o", capsize=3, label=rep.display_name)
+            points = _series(runs, rep.submission, split, name)
+            if points:
+                x, y, low, high = zip(*points, strict=True)
+                (line,) = ax.plot(x, y, marker="o", label=rep.display_name)
+                ax.vlines(x, low, high, color=line.get_color(), alpha=0.6)
         ax.set(title=f"{split}", xlabel="severity (0 = clean)", xticks=SEVERITY_TICKS)
         ax.grid(alpha=0.3)
     axes[0].set_ylabel("mAP %")

@@ -7,24 +7,27 @@ from pathlib import Path
 from ravar_bench.engine.results import run_dir, write_run
 
 
-def estimate(value: float, half_width: float = 0.05) -> dict:
-    """A metric entry with a symmetric 95% interval (fractions)."""
-    return {"value": value, "ci_low": max(0.0, value - half_width), "ci_high": min(1.0, value + half_width)}
+def estimate(value: float, half_width: float = 0.05, shift: float = 0.0) -> dict:
+    """A metric entry with a 95% interval of ``half_width`` around ``value + shift`` (fractions); a shift
+    larger than the half width gives an interval that misses the point estimate, as bootstrap ones can."""
+    centre = value + shift
+    return {"value": value, "ci_low": max(0.0, centre - half_width), "ci_high": min(1.0, centre + half_width)}
 
 
 def write_fake_run(results_root: Path, submission: str, split: str, values: dict[str, float], *,
                    display_name: str | None = None, group: str = "Ours", perturbation: tuple[str, int] | None = None,
                    text_control: str | None = None, run_id: str = "000000000001",
                    created_utc: str = "2026-01-01T00:00:00+00:00", scale: str = "cpu",
-                   dataset: str = "refava-synth", manifest: str | None = None) -> Path:
-    """Write one results directory whose macro metrics are ``values`` (mIoU, mAP, AUROC as fractions).
+                   dataset: str = "refava-synth", manifest: str | None = None, ci_shift: float = 0.0) -> Path:
+    """Write one results directory whose macro metrics are ``values`` (mIoU, mAP, AUROC as fractions),
+    their intervals shifted by ``ci_shift`` (see ``estimate``).
 
     The weighted convention holds the same numbers minus 0.01 so a test can tell the two apart.
     """
     condition = "clean" if perturbation is None else f"{perturbation[0]}-s{perturbation[1]}"
     condition = f"{condition}-text-{text_control}" if text_control else condition
     final = run_dir(Path(results_root), submission, dataset, split, condition, run_id)
-    macro = {name: estimate(v) for name, v in values.items()}
+    macro = {name: estimate(v, shift=ci_shift) for name, v in values.items()}
     weighted = {name: estimate(max(0.0, v - 0.01)) for name, v in values.items()}
     results = {
         "run_id": run_id, "submission": submission, "scale": scale,
