@@ -58,24 +58,31 @@ def _series(runs: Sequence[Run], submission: str, split: str, name: str) -> list
 
 def severity_plot(runs: Sequence[Run], name: str, title: str) -> bytes:
     """PNG: mAP against severity with its 95% CI as a vertical segment, one line per submission, one panel
-    per split. Segments, not error bars: a percentile interval need not contain its point estimate."""
+    per split. Segments, not error bars: a percentile interval need not contain its point estimate.
+    Each submission keeps one of 20 colours in both panels and is nudged sideways so segments stay apart."""
+    from matplotlib import colormaps
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(10, 4), dpi=100)
+    reps = submissions(runs, lambda r: r.perturbation == name)
+    colours = colormaps["tab20"].colors
+    figure = Figure(figsize=(12, 4.5), dpi=100)
+    figure.subplots_adjust(left=0.06, right=0.8, top=0.86)
     axes = figure.subplots(1, len(SPLITS), sharey=True)
+    legend = {}
     for ax, split in zip(axes, SPLITS, strict=True):
-        for rep in submissions(runs, lambda r: r.perturbation == name):
+        for i, rep in enumerate(reps):
             points = _series(runs, rep.submission, split, name)
             if points:
                 x, y, low, high = zip(*points, strict=True)
-                (line,) = ax.plot(x, y, marker="o", label=rep.display_name)
-                ax.vlines(x, low, high, color=line.get_color(), alpha=0.6)
+                nudged = [s + 0.25 * (i / max(len(reps) - 1, 1) - 0.5) for s in x]
+                colour = colours[i % len(colours)]
+                (legend[rep.display_name],) = ax.plot(nudged, y, marker="o", markersize=4, color=colour)
+                ax.vlines(nudged, low, high, color=colour, alpha=0.6)
         ax.set(title=f"{split}", xlabel="severity (0 = clean)", xticks=SEVERITY_TICKS)
         ax.grid(alpha=0.3)
-    axes[0].set_ylabel("mAP %")
-    handles, labels = axes[0].get_legend_handles_labels()
-    if handles:
-        figure.legend(handles, labels, loc="upper right", fontsize="small")
+    axes[0].set_ylabel("mAP % (95% CI)")
+    if legend:
+        figure.legend(list(legend.values()), list(legend), loc="center right", fontsize="small")
     figure.suptitle(title)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", metadata={"Software": None})
