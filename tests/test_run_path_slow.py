@@ -32,7 +32,9 @@ def test_training_killed_mid_run_resumes(tiny_synth: Path, tmp_path: Path, isola
     process = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                start_new_session=True)
     deadline = time.monotonic() + 600
-    while not list((tmp_path / "wd").rglob("epoch_1.pth")):
+    # MMEngine writes `last_checkpoint` once epoch_1.pth is complete; the file alone may still be half-written,
+    # and a kill then rightly restarts from scratch.
+    while not list((tmp_path / "wd").rglob("last_checkpoint")):
         assert process.poll() is None and time.monotonic() < deadline, "training ended before its first checkpoint"
         time.sleep(0.2)
     os.killpg(process.pid, signal.SIGKILL)
