@@ -10,12 +10,13 @@ The gap between ``oracle-*`` and ``clip`` is the headroom that grounding the ref
 ``oracle-crop`` score bounds what a CPU-scale model can reach on actions. Decoded clips are cached in
 memory once; every random draw is seeded. Usage::
 
-    python studies/learnability.py --data-root DIR [--epochs 12] [--views oracle-crop clip]
+    python studies/learnability.py --data-root DIR [--epochs 12] [--views oracle-crop clip] [--out FILE.json]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import time
 
 import numpy as np
@@ -24,16 +25,17 @@ from sklearn.metrics import average_precision_score, roc_auc_score
 from torch import nn
 
 from ravar_bench.data.dataset import RefAVADataset
+from ravar_bench.data.format import atomic_write_bytes
 from ravar_bench.data.transforms import multi_hot
 
 VIEWS = ("oracle-crop", "oracle-mask", "clip")
 
 
-def decode_split(data_root: str, split: str, num_frames: int) -> list[dict]:
-    """Native-resolution clips, ground-truth boxes and multi-hot labels of one split."""
+def decode_split(data_root: str, split: str, num_frames: int) -> tuple[list[dict], str]:
+    """Native-resolution clips, ground-truth boxes and labels of one split, and the split's manifest hash."""
     pipeline = [dict(type="SampleClip", num_frames=num_frames), dict(type="DecodeFrames")]
     dataset = RefAVADataset(data_root=data_root, split=split, pipeline=pipeline)
-    return [dataset[i] for i in range(len(dataset))]
+    return [dataset[i] for i in range(len(dataset))], dataset.metainfo["manifest_sha256"]
 
 
 def crop_clip(frames: np.ndarray, box: np.ndarray, size: int, pad: float = 0.15) -> np.ndarray:
@@ -124,16 +126,17 @@ def train_and_evaluate(train: tuple, val: tuple, epochs: int, seed: int, lr: flo
 
 
 def run_study(data_root: str, views: list[str], size: int = 32, num_frames: int = 8, epochs: int = 12,
-              lr: float = 3e-3, seed: int = 0) -> list[dict]:
-    """Train and validate one network per view; one row per (view, epoch)."""
-    splits = {split: decode_split(data_root, split, num_frames) for split in ("train", "val")}
+              lr: float = 3e-3, seed: int = 0) -> dict:
+    """Train and validate one network per view: ``{"manifests": per split, "rows": one per (view, epoch)}``."""
+    decoded = {split: decode_split(data_root, split, num_frames) for split in ("train", "val")}
+    splits = {split: samples for split, (samples, _) in decoded.items()}
     rows = []
     for view in views:
         data = {split: (torch.stack([view_tensor(s, view, size) for s in samples]),
                         torch.stack([multi_hot(s["labels"]) for s in samples]))
                 for split, samples in splits.items()}
         rows += [{"view": view, **row} for row in train_and_evaluate(data["train"], data["val"], epochs, seed, lr)]
-    return rows
+    return {"manifests": {split: manifest for split, (_, manifest) in decoded.items()}, "rows": rows}
 
 
 def main() -> None:
@@ -145,11 +148,19 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=12)
     parser.add_argument("--lr", type=float, default=3e-3)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", help="also write the rows, the arguments and their provenance to this JSON file")
     args = parser.parse_args()
     torch.set_num_threads(2)
-    for row in run_study(args.data_root, args.views, args.size, args.num_frames, args.epochs, args.lr, args.seed):
+    study = run_study(args.data_root, args.views, args.size, args.num_frames, args.epochs, args.lr, args.seed)
+    for row in study["rows"]:
         print(f"{row['view']:12s} epoch {row['epoch']:2d} loss {row['loss']:.4f} val mAP {row['mAP']:5.2f} "
-              f"AUROC {row['AUROC']:5.2f} ({row['seconds']:.0f} s)", flush=True)
+              f"AUROC {row['AUROC']:5.2f} ({row['seconds']:.0f} s)")
+    if args.out:
+        from ravar_bench.engine.provenance import device_info, git_state, package_versions
+
+        record = {"study": "learnability", "arguments": vars(args), **study, "git": git_state(),
+                  "packages": package_versions(), "device": device_info()}
+        atomic_write_bytes(args.out, json.dumps(record, indent=1).encode())
 
 
 if __name__ == "__main__":

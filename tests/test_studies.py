@@ -46,7 +46,8 @@ def test_oracle_crop_is_the_box_and_the_mask_marks_it(study):
 def test_study_runs_and_repeats_on_tiny_synth(study, tiny_synth):
     first = study.run_study(str(tiny_synth), ["oracle-crop", "clip"], size=16, num_frames=2, epochs=1)
     second = study.run_study(str(tiny_synth), ["oracle-crop", "clip"], size=16, num_frames=2, epochs=1)
-    assert [r["view"] for r in first] == ["oracle-crop", "clip"]
-    for a, b in zip(first, second, strict=True):
+    assert sorted(first["manifests"]) == ["train", "val"] and first["manifests"] == second["manifests"]
+    assert [r["view"] for r in first["rows"]] == ["oracle-crop", "clip"]
+    for a, b in zip(first["rows"], second["rows"], strict=True):
         assert 0 <= a["mAP"] <= 100 and 0 <= a["AUROC"] <= 100
         assert {k: v for k, v in a.items() if k != "seconds"} == {k: v for k, v in b.items() if k != "seconds"}
