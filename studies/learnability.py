@@ -19,6 +19,7 @@ import argparse
 import json
 import time
 
+import cv2
 import numpy as np
 import torch
 from sklearn.metrics import average_precision_score, roc_auc_score
@@ -40,8 +41,6 @@ def decode_split(data_root: str, split: str, num_frames: int) -> tuple[list[dict
 
 def crop_clip(frames: np.ndarray, box: np.ndarray, size: int, pad: float = 0.15) -> np.ndarray:
     """The clip [T, H, W, 3] cropped to the normalised box grown by ``pad`` per side, resized to size x size."""
-    import cv2
-
     height, width = frames.shape[1:3]
     x1, y1, x2, y2 = box
     dx, dy = pad * (x2 - x1), pad * (y2 - y1)
@@ -54,8 +53,6 @@ def crop_clip(frames: np.ndarray, box: np.ndarray, size: int, pad: float = 0.15)
 
 def view_tensor(sample: dict, view: str, size: int) -> torch.Tensor:
     """One sample as a float [C, T, size, size] tensor in 0..1 for the given view."""
-    import cv2
-
     frames, box = sample["frames"], np.asarray(sample["gt_box"], dtype=np.float64).reshape(4)
     if view == "oracle-crop":
         clip = crop_clip(frames, box, size)

@@ -11,6 +11,7 @@ import argparse
 import glob
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from ravar_bench.cli._common import CLIError, project_root
@@ -28,7 +29,7 @@ class Cell:
     perturb: str | None = None
     text_control: str | None = None
 
-    @property
+    @cached_property
     def condition(self) -> str:
         """The results folder the run path writes for this cell: ``clean``, ``shot_noise-s3`` (aliases and
         default severities resolved) or ``clean-text-shuffled``."""

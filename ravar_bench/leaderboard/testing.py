@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ravar_bench.engine.results import run_dir, write_run
+from ravar_bench.engine.runs import condition_name
 
 
 def estimate(value: float, half_width: float = 0.05, shift: float = 0.0) -> dict:
@@ -24,8 +25,8 @@ def write_fake_run(results_root: Path, submission: str, split: str, values: dict
 
     The weighted convention holds the same numbers minus 0.01 so a test can tell the two apart.
     """
-    condition = "clean" if perturbation is None else f"{perturbation[0]}-s{perturbation[1]}"
-    condition = f"{condition}-text-{text_control}" if text_control else condition
+    perturbation_cfg = None if perturbation is None else {"name": perturbation[0], "severity": perturbation[1]}
+    condition = condition_name(perturbation_cfg, text_control)
     final = run_dir(Path(results_root), submission, dataset, split, condition, run_id)
     macro = {name: estimate(v, shift=ci_shift) for name, v in values.items()}
     weighted = {name: estimate(max(0.0, v - 0.01)) for name, v in values.items()}
