@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ravar_bench.cli.main import main
-from ravar_bench.engine.sweep import Cell, expand_submissions, grid, run_args
+from ravar_bench.engine.sweep import Cell, dataset_name, expand_submissions, grid, run_args
 from ravar_bench.leaderboard.testing import write_fake_run
 
 
@@ -40,6 +40,14 @@ def test_default_submissions_leave_out_the_weight_needing_paper_configs() -> Non
     assert not [s for s in found if s.startswith("submissions/paper/")]
     with pytest.raises(Exception, match="no submission file matches"):
         expand_submissions(["submissions/nothing_*.py"])
+
+
+def test_dataset_name_is_the_one_the_run_path_writes(tiny_synth: Path, tmp_path: Path) -> None:
+    from ravar_bench.engine.runs import resolve_data
+
+    assert dataset_name(str(tiny_synth)) == resolve_data(str(tiny_synth)).name == "refava-synth-tiny"
+    assert dataset_name(str(tmp_path)) == resolve_data(str(tmp_path)).name == "refava"
+    assert dataset_name(None) == "refava-synth"
 
 
 def test_dry_run_lists_cells_and_marks_finished_ones(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

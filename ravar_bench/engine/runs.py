@@ -60,14 +60,18 @@ def resolve_data(data_root: str | None) -> Data:
         barrier()
         root = default_root(progress=False)
     manifest = root / MANIFEST_NAME
-    if not manifest.is_file():
-        return Data(root, "refava", None)
-    synth = json.loads(manifest.read_text())
-    # Only the default set (size "default", seed 0) is "refava-synth"; others get their own name so
-    # that leaderboards never put a tiny or re-seeded set in the same table.
-    name = "refava-synth" + ("" if synth["size"] == "default" else f"-{synth['size']}") + (
-        "" if synth["seed"] == 0 else f"-seed{synth['seed']}")
-    return Data(root, name, synth["generator_version"])
+    synth = json.loads(manifest.read_text()) if manifest.is_file() else None
+    return Data(root, dataset_name(synth), None if synth is None else synth["generator_version"])
+
+
+def dataset_name(synth_manifest: dict | None) -> str:
+    """The results-path name of a data set: ``refava`` without a RefAVA-Synth manifest, else
+    ``refava-synth`` for the default set (size "default", seed 0) and a suffixed name for any other, so
+    that leaderboards never put a tiny or re-seeded set in the same table."""
+    if synth_manifest is None:
+        return "refava"
+    size, seed = synth_manifest["size"], synth_manifest["seed"]
+    return "refava-synth" + ("" if size == "default" else f"-{size}") + ("" if seed == 0 else f"-seed{seed}")
 
 
 def split_manifest(root: Path, split: str) -> str:

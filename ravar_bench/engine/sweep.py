@@ -79,10 +79,17 @@ def grid(submissions: Sequence[str], splits: Sequence[str], perturbations: Seque
 
 
 def dataset_name(data_root: str | None) -> str:
-    """The results-path name of the data set, without generating anything (see ``runs.resolve_data``)."""
-    from ravar_bench.data.synth import MANIFEST_NAME
+    """The results-path name the run path gives the data set (``runs.dataset_name``), without generating
+    anything: no ``--data-root`` means the default RefAVA-Synth."""
+    import json
 
-    return "refava-synth" if data_root is None or (Path(data_root) / MANIFEST_NAME).is_file() else "refava"
+    from ravar_bench.data.synth import MANIFEST_NAME
+    from ravar_bench.engine import runs
+
+    if data_root is None:
+        return "refava-synth"
+    manifest = Path(data_root).expanduser() / MANIFEST_NAME
+    return runs.dataset_name(json.loads(manifest.read_text()) if manifest.is_file() else None)
 
 
 def finished(cell: Cell, results_dir: Path, dataset: str) -> bool:
