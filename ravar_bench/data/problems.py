@@ -13,7 +13,7 @@ from dataclasses import dataclass
 # Kinds of problem, in the order a summary lists them.
 PROBLEM_KINDS = (
     "file", "missing_key", "malformed_key", "label_range", "empty_labels", "box_format", "box_order",
-    "box_outside", "description", "missing_frames", "detections",
+    "box_outside", "description", "missing_frames", "frame_decode", "detections",
 )
 
 
@@ -43,7 +43,11 @@ def summarize(problems: list[Problem], context: str, examples: int = 3) -> str:
     return "\n".join(lines)
 
 
-class RefAVAFormatError(ValueError):
+class DataError(ValueError):
+    """A user's data is wrong (format, frames): the CLI prints the message without a traceback."""
+
+
+class RefAVAFormatError(DataError):
     """Data that does not follow the RefAVA format; ``problems`` lists everything found."""
 
     def __init__(self, problems: list[Problem], context: str) -> None:
