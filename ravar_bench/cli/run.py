@@ -25,7 +25,7 @@ def add_run_arguments(parser: argparse.ArgumentParser, *, with_split: bool = Tru
     parser.add_argument("--launcher", choices=("none", "pytorch"), default="none",
                         help="'pytorch' under torchrun for MMEngine's distributed mode")
     parser.add_argument("--results-dir", default="results", help="root of the results directories")
-    parser.add_argument("--cfg-options", nargs="+", default=[], metavar="KEY=VALUE",
+    parser.add_argument("--cfg-options", nargs="+", action="extend", default=[], metavar="KEY=VALUE",
                         help="override config entries that exist, MMEngine style (e.g. train_cfg.max_epochs=2); "
                              "+KEY=VALUE adds a new one (docs/SUBMITTING.md)")
 

@@ -28,7 +28,7 @@ def register(subparsers) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--work-dir", help="where training writes (default: ./work_dirs)")
     parser.add_argument("--results-dir", default="results")
-    parser.add_argument("--cfg-options", nargs="+", default=[], metavar="KEY=VALUE",
+    parser.add_argument("--cfg-options", nargs="+", action="extend", default=[], metavar="KEY=VALUE",
                         help="passed to every run, e.g. train_cfg.max_epochs=1")
     parser.add_argument("--out", help="leaderboards folder rebuilt at the end (default: leaderboards/, only with "
                         "the default --results-dir)")
