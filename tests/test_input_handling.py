@@ -94,8 +94,9 @@ def test_data_check_refuses_a_pickle_payload(root: Path, tmp_path: Path, capsys)
     assert main(["data", "check", str(root), "--split", "val"]) == 1
     assert not target.exists()
     out = capsys.readouterr().out
-    line = next(line for line in out.splitlines() if pickle_name("val", "label") in line)
-    assert "refused global pathlib.Path.touch" in line or "refused global pathlib" in line
+    (line,) = [line for line in out.splitlines() if pickle_name("val", "label") in line]
+    assert line.rstrip().endswith("found refused global pathlib.Path.touch")
+    assert "detections:" not in out and "1 problem(s)" in out  # keys unknown, not absent
 
 
 def test_data_convert_refuses_a_pickle_payload(root: Path, tmp_path: Path, capsys) -> None:
@@ -104,7 +105,8 @@ def test_data_convert_refuses_a_pickle_payload(root: Path, tmp_path: Path, capsy
     assert main(["data", "convert", str(root), str(tmp_path / "m.jsonl"), "--split", "train"]) == 2
     assert not target.exists() and not (tmp_path / "m.jsonl").exists()
     err = capsys.readouterr().err
-    assert pickle_name("train", "description") in err and "refused global pathlib" in err and "Traceback" not in err
+    assert pickle_name("train", "description") in err and "Traceback" not in err
+    assert "refused global pathlib.Path.touch" in err
 
 
 def test_run_refuses_a_pickle_payload(synth: Path, tmp_path: Path, capsys) -> None:
@@ -114,7 +116,8 @@ def test_run_refuses_a_pickle_payload(synth: Path, tmp_path: Path, capsys) -> No
                  "--results-dir", str(tmp_path / "results")]) == 2
     assert not target.exists()
     err = capsys.readouterr().err
-    assert pickle_name("train", "keyframe") in err and "refused global pathlib" in err and "Traceback" not in err
+    assert pickle_name("train", "keyframe") in err and "Traceback" not in err
+    assert "refused global pathlib.Path.touch" in err
 
 
 def test_test_refuses_a_pickle_payload(synth: Path, tmp_path: Path, random_weights: Path, capsys) -> None:
@@ -123,7 +126,7 @@ def test_test_refuses_a_pickle_payload(synth: Path, tmp_path: Path, random_weigh
     assert main(["test", SUBMISSION, "--data-root", str(synth), "--checkpoint", str(random_weights),
                  "--results-dir", str(tmp_path / "results")]) == 2
     assert not target.exists()
-    assert "refused global pathlib" in capsys.readouterr().err
+    assert "refused global pathlib.Path.touch" in capsys.readouterr().err
 
 
 def break_frames(folder: Path, video: str, truncated: int, garbage: int) -> tuple[Path, Path]:
@@ -224,6 +227,20 @@ def test_leaderboard_build_from_other_results_keeps_committed_files(tmp_path: Pa
     assert {p: p.read_bytes() for p in (tmp_path / "leaderboards").rglob("*") if p.is_file()} == committed
     assert main(["leaderboard", "build", "mine", "--out", "mine-boards"]) == 0
     assert (tmp_path / "mine-boards" / "refava-synth" / "cpu" / "main.md").is_file()
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    (["--out", "boards", "--cfg-options", "train_cfg.max_epoch=1"], "did you mean train_cfg.max_epochs?"),
+    ([], "pass --out FOLDER"),
+])
+def test_sweep_refuses_before_running_a_cell(extra: list[str], message: str, tmp_path: Path, monkeypatch,
+                                             capsys) -> None:
+    from ravar_bench.engine import sweep
+
+    monkeypatch.setattr(sweep, "run_cell", lambda *a: pytest.fail("a cell ran"))
+    assert main(["sweep", "--submissions", SUBMISSION, "--perturb", "--splits", "val", "--text-controls",
+                 "--results-dir", str(tmp_path / "mine"), *extra]) == 2
+    assert message in " ".join(one_error_line(capsys).split())
 
 
 def test_data_check_counts_are_exact_and_detections_not_blamed(root: Path, capsys) -> None:

@@ -68,6 +68,7 @@ def summary(rows: list[tuple], title: str) -> Table:
 
 def handle(args: argparse.Namespace) -> int:
     from ravar_bench.cli.leaderboard import output_folder
+    from ravar_bench.engine.submission import load_submission
     from ravar_bench.engine.sweep import dataset_name, finished, run_cell
 
     cells = cells_of(args)
@@ -79,6 +80,8 @@ def handle(args: argparse.Namespace) -> int:
         console.print(summary(rows, f"sweep plan: {len(cells)} cells"))
         return 0
     out = output_folder([args.results_dir], args.out)  # refused before any cell runs
+    for submission in sorted({cell.submission for cell in cells}):  # a bad option fails once, not in every cell
+        load_submission(submission, args.cfg_options)
     rows, failures = [], 0
     for number, cell in enumerate(cells, 1):
         console.rule(f"[{number}/{len(cells)}] {cell.submission} {cell.split} {cell.condition}")

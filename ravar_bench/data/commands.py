@@ -58,14 +58,15 @@ def check_command(args: argparse.Namespace) -> int:
                 decoded = str(check_frames(result.samples, log, args.frames))
                 problems += log.problems
             detections = root / detections_name(file_split)
-            if detections.is_file():
+            if detections.is_file() and result.keys is not None:  # unreadable pickles: keys unknown, not absent
                 log = ProblemLog(f"detections {detections}", args.strict)
                 read_detections(detections, result.keys, log)  # every pickled key: invalid samples are not "unknown"
                 problems += log.problems
             sources = Counter(s.frame_source["type"] for s in result.samples)
             table.add_row(split, str(len(result.samples)), result.box_units,
                           ", ".join(f"{n} {kind}" for kind, n in sorted(sources.items())) or "-", decoded,
-                          "yes" if detections.is_file() else "none",
+                          "not checked" if detections.is_file() and result.keys is None
+                          else "yes" if detections.is_file() else "none",
                           f"[red]{len(problems)}[/]" if problems else "[green]0[/]")
             if problems:
                 reports.append(summarize(problems, f"split {split!r}"))

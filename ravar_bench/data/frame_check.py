@@ -45,6 +45,8 @@ def check_frames(samples: Iterable, log: ProblemLog, scope: str = "window", work
     """Decode the samples' frames in ``workers`` processes; log each bad file; return how many were decoded."""
     needed = needed_frames(samples, scope)
     paths = sorted(needed)
+    if not paths:
+        return 0
     bar = Progress(TextColumn("[bold]decode frames"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                    transient=True, disable=not progress)
     with bar, ProcessPoolExecutor(max_workers=workers) as pool:

@@ -57,7 +57,7 @@ class RefAVASplit:
     box_units: str  # "normalized" or "pixels"
     files: dict[str, Path]
     problems: list = field(default_factory=list)
-    keys: set = field(default_factory=set)  # every key any of the three pickles holds, valid or not
+    keys: set | None = None  # every key any of the three pickles holds, valid or not; None: pickles unreadable
 
 
 def split_files(root: str | os.PathLike, split: str) -> dict[str, Path]:
