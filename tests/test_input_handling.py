@@ -17,7 +17,6 @@ import torch
 from ravar_bench.cli.main import INTERRUPTED, main
 from ravar_bench.data.format import detections_name, pickle_name
 from ravar_bench.data.safe_pickle import load_plain_pickle
-from ravar_bench.data.testing import write_tiny_refava
 
 SUBMISSION = "submissions/refatomnet.py"
 PROJECT = Path(__file__).resolve().parents[1]
@@ -31,16 +30,6 @@ class WritesAFile:
 
     def __reduce__(self):
         return (Path.touch, (self.target,))
-
-
-@pytest.fixture(scope="module")
-def tiny_root(tmp_path_factory) -> Path:
-    return write_tiny_refava(tmp_path_factory.mktemp("refava"), splits=("train", "val"))
-
-
-@pytest.fixture
-def root(tiny_root, tmp_path) -> Path:
-    return Path(shutil.copytree(tiny_root, tmp_path / "copy"))
 
 
 @pytest.fixture
