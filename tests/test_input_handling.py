@@ -193,6 +193,16 @@ def test_syntax_error_names_file_and_line(tmp_path: Path, capsys) -> None:
         assert f"{base}:2: syntax error" in " ".join(one_error_line(capsys).split())
 
 
+def test_syntax_error_in_an_imported_model_module_names_it(tmp_path: Path, monkeypatch, capsys) -> None:
+    module = tmp_path / "broken_model.py"
+    module.write_text("import torch\n\nclass Broken(torch.nn.Module:\n    pass\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    submission = tmp_path / "uses_it.py"
+    submission.write_text("custom_imports = dict(imports=['broken_model'], allow_failed_imports=False)\n")
+    assert main(["test", str(submission)]) == 2
+    assert f"{module}:3: syntax error" in " ".join(one_error_line(capsys).split())
+
+
 def test_ctrl_c_is_one_line(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
     from ravar_bench.cli import ls
 
