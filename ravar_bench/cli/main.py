@@ -39,7 +39,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.handler(args) or 0)
     except (CLIError, DataError) as error:
-        console.print(Text.assemble(("error: ", "bold red"), str(error)), highlight=False)  # no markup in messages
+        message = error.one_line() if isinstance(error, DataError) else str(error)
+        console.print(Text.assemble(("error: ", "bold red"), message), highlight=False)  # no markup in messages
         return 2
     except KeyboardInterrupt:
         console.print(Text(INTERRUPTED, style="bold yellow"))

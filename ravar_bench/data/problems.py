@@ -44,7 +44,11 @@ def summarize(problems: list[Problem], context: str, examples: int = 3) -> str:
 
 
 class DataError(ValueError):
-    """A user's data is wrong (format, frames): the CLI prints the message without a traceback."""
+    """A user's data is wrong (format, frames): the CLI prints :meth:`one_line` without a traceback."""
+
+    def one_line(self) -> str:
+        """The error as one line of text."""
+        return str(self)
 
 
 class RefAVAFormatError(DataError):
@@ -54,6 +58,12 @@ class RefAVAFormatError(DataError):
         self.problems = list(problems)
         self.context = context
         super().__init__(summarize(self.problems, context))
+
+    def one_line(self) -> str:
+        """Counts per kind and the first problem; ``ravar-bench data check`` lists every one."""
+        counts = ", ".join(f"{kind}: {n}" for kind, n in Counter(p.kind for p in self.problems).items())
+        first = f"; first: {self.problems[0]}" if self.problems else ""
+        return f"{self.context}: {len(self.problems)} problem(s) ({counts}){first} (`ravar-bench data check` lists all)"
 
 
 class ProblemLog:
