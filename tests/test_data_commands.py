@@ -15,11 +15,11 @@ from mmdet.structures import DetDataSample
 from mmengine.structures import InstanceData
 from PIL import Image
 
-from ravar_bench.cli._common import CLIError
+from ravar_bench.cli.data import detect_command
 from ravar_bench.cli.main import main
-from ravar_bench.data.commands import detect_command
 from ravar_bench.data.format import PICKLE_KINDS, detections_name, pickle_name
-from ravar_bench.data.testing import HEIGHT, WIDTH, write_tiny_refava
+from ravar_bench.errors import UserError
+from ravar_bench.testing.refava import HEIGHT, WIDTH, write_tiny_refava
 
 
 @pytest.fixture(scope="module")
@@ -132,5 +132,5 @@ def test_detect_without_checkpoint_is_a_clear_error(root, tmp_path):
     (tmp_path / "det.py").write_text("model = dict()\n")
     args = argparse.Namespace(root=str(root), detector=str(tmp_path / "det.py"), checkpoint=str(tmp_path / "no.pth"),
                               split=None, score_threshold=0.3)
-    with pytest.raises(CLIError, match=r"checkpoint file .*no.pth not found"):
+    with pytest.raises(UserError, match=r"checkpoint file .*no.pth not found"):
         detect_command(args)

@@ -13,7 +13,7 @@ import pytest
 from ravar_bench.cli.main import main
 from ravar_bench.leaderboard.build import build_leaderboards
 from ravar_bench.leaderboard.collect import LeaderboardError
-from ravar_bench.leaderboard.testing import write_fake_run
+from ravar_bench.testing.runs import write_fake_run
 
 REPORTED = Path(__file__).resolve().parents[1] / "leaderboards" / "reported.json"
 PAPER = Path("/work/shared/seed/refatomnet-paper.txt")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from ravar_bench.submission_check import check_submission, failures, write_contract_data
+from ravar_bench.engine.submission_check import check_submission, failures, write_contract_data
 
 SUBMISSIONS = Path(__file__).resolve().parents[1] / "submissions"
 FILES = sorted(str(p.relative_to(SUBMISSIONS.parent)) for p in SUBMISSIONS.rglob("*.py")
@@ -34,7 +34,7 @@ def test_submission_meets_the_contract(submission: str, data_root: Path) -> None
 
 def test_contract_batch_has_a_sample_without_detections(data_root: Path) -> None:
     from ravar_bench.engine.submission import load_submission
-    from ravar_bench.submission_check import contract_batch
+    from ravar_bench.engine.submission_check import contract_batch
 
     batch = contract_batch(load_submission(str(SUBMISSIONS / "refatomnet.py")).cfg, data_root)
     assert [len(s.det_boxes) for s in batch["data_samples"]] == [2, 0]

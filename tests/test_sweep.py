@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from ravar_bench.cli.main import main
-from ravar_bench.engine.sweep import Cell, dataset_name, expand_submissions, grid, run_args
-from ravar_bench.leaderboard.testing import write_fake_run
+from ravar_bench.cli.sweep import run_args
+from ravar_bench.engine.sweep import Cell, dataset_name, expand_submissions, grid
+from ravar_bench.testing.runs import write_fake_run
 
 
 def test_grid_has_clean_each_severity_and_each_text_control_per_split() -> None:

@@ -7,7 +7,9 @@ from pathlib import Path
 
 from rich.console import Console
 
-from ravar_bench.cli._common import CLIError, add_parser, project_root
+from ravar_bench.cli._common import add_parser
+from ravar_bench.errors import UserError
+from ravar_bench.paths import project_root
 
 
 def register(subparsers) -> None:
@@ -35,7 +37,7 @@ def handle(args: argparse.Namespace) -> int:
         folders = build_leaderboards(args.results_dirs, Path(args.out), Path(args.reported or default_reported()),
                                      args.convention)
     except LeaderboardError as err:
-        raise CLIError(str(err)) from err
+        raise UserError(str(err)) from err
     Console().print(f"leaderboards written to {args.out}: {len(folders)} (dataset, scale) folders")
     for folder in folders:
         Console().print(f"  {folder}")

@@ -7,7 +7,8 @@ import argparse
 from rich.console import Console
 from rich.table import Table
 
-from ravar_bench.cli._common import add_parser, project_root
+from ravar_bench.cli._common import add_parser
+from ravar_bench.paths import project_root
 
 WHAT = ("submissions", "perturbations", "metrics", "models")
 

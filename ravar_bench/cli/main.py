@@ -8,7 +8,7 @@ import sys
 
 from rich.console import Console
 
-from ravar_bench.cli._common import CLIError
+from ravar_bench.errors import UserError
 
 # Each module defines ``register(subparsers)``, which adds its parser and sets ``handler``.
 SUBCOMMANDS = ("run", "train", "test", "score", "perturb", "data", "leaderboard", "ls", "sweep", "new", "check")
@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.handler(args) or 0)
-    except CLIError as error:
+    except UserError as error:
         Console(stderr=True).print(f"[bold red]error:[/] {error}", highlight=False)
         return 2
 

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from ravar_bench.cli._common import add_parser
+from ravar_bench.data.format import atomic_write_bytes
+from ravar_bench.data.synth import sample_keyframe
+from ravar_bench.perturbations.preview import preview_png
 
 
 def register(subparsers) -> None:
@@ -16,6 +20,8 @@ def register(subparsers) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
-    from ravar_bench.perturbations.preview import preview_command
-
-    return preview_command(args)
+    """Render the grid on a RefAVA-Synth key frame and write it to ``args.out``."""
+    out = Path(args.out)
+    atomic_write_bytes(out, preview_png(sample_keyframe(seed=args.seed), seed=args.seed))
+    print(f"wrote {out}")
+    return 0

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from mmengine.config import DictAction
+from rich.console import Console
+from rich.table import Table
 
 from ravar_bench.cli._common import add_parser
 
@@ -37,6 +40,48 @@ def register(subparsers) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
-    from ravar_bench.engine.runs import run_command
-
     return run_command(args, do_train=True, do_test=True)
+
+
+def print_results(final: Path) -> None:
+    """A rich table of the headline metrics with their 95% CIs."""
+    from ravar_bench.engine.results import read_results
+    from ravar_bench.engine.runs import condition_name
+    from ravar_bench.metrics.report import HEADLINE
+
+    results = read_results(final / "results.json")
+    metrics = results["metrics"]["metrics"]
+    dataset = results["dataset"]
+    condition = condition_name(results["perturbation"], results["text_control"])
+    title = (f"{results['submission']} on {dataset['name']} {dataset['split']}, {condition} "
+             f"({results['metrics']['convention']}, N={dataset['num_samples']})")
+    table = Table(title=title)
+    for column in ("metric", "value %", "95% CI"):
+        table.add_column(column, justify="right" if column != "metric" else "left")
+    for name in HEADLINE:
+        estimate = metrics[name]
+        value = "n/a" if estimate["value"] is None else f"{100 * estimate['value']:.2f}"
+        ci = ("" if estimate.get("ci_low") is None
+              else f"{100 * estimate['ci_low']:.2f} - {100 * estimate['ci_high']:.2f}")
+        table.add_row(name, value, ci)
+    console = Console()
+    console.print(table)
+    console.print(f"results: {final}")
+
+
+def run_command(args, *, do_train: bool, do_test: bool) -> int:
+    """``run`` (train if needed, then test), ``train`` (only train) or ``test`` (only test)."""
+    from mmengine.dist import is_main_process
+
+    from ravar_bench.engine.runs import ensure_weights, prepare, test
+
+    prepared = prepare(args)
+    weights = ensure_weights(prepared, args, allow_training=do_train)
+    if not do_test:
+        if is_main_process():
+            print(f"weights: {weights}")  # plain print: one unwrapped line for scripts
+        return 0
+    final = test(prepared, weights, args)
+    if is_main_process():
+        print_results(final)
+    return 0

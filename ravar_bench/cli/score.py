@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import json
+
+from rich.console import Console
+from rich.table import Table
 
 from ravar_bench.cli._common import add_parser
+from ravar_bench.data.format import atomic_write_bytes
+from ravar_bench.errors import UserError
+from ravar_bench.metrics.report import RAVARReport, compute_ravar_metrics
+from ravar_bench.metrics.samples_file import read_samples
 
 
 def register(subparsers) -> None:
@@ -16,7 +24,36 @@ def register(subparsers) -> None:
     parser.add_argument("--json", dest="json_out", help="also write the metrics to this JSON file")
 
 
-def handle(args: argparse.Namespace) -> int:
-    from ravar_bench.metrics.score_file import score_command
+def _percent(value: float | None) -> str:
+    """A fraction as a percentage with two decimals, or a dash."""
+    return "-" if value is None else f"{100 * value:.2f}"
 
-    return score_command(args)
+
+def report_table(report: RAVARReport, title: str) -> Table:
+    """Rich table: metric, value in %, 95% CI in %."""
+    table = Table(title=title)
+    for column, justify in (("metric", "left"), ("value %", "right"), ("95% CI %", "right")):
+        table.add_column(column, justify=justify)
+    for name, estimate in report.metrics.items():
+        interval = ("-" if estimate.ci_low is None
+                    else f"[{_percent(estimate.ci_low)}, {_percent(estimate.ci_high)}]")
+        table.add_row(name, _percent(estimate.value), interval)
+    return table
+
+
+def handle(args: argparse.Namespace) -> int:
+    """Score ``args.samples`` in ``args.convention`` with bootstrap ``args.seed``; save JSON to ``args.json_out``."""
+    samples = read_samples(args.samples)
+    try:
+        report = compute_ravar_metrics(samples["scores"], samples["labels"], samples["pred_boxes"],
+                                       samples["gt_boxes"], convention=args.convention, seed=args.seed,
+                                       keys=samples["keys"])
+    except ValueError as error:
+        raise UserError(f"{args.samples}: {error}") from None
+    title = (f"{args.samples}: {report.num_samples} samples, {report.convention} convention, "
+             f"{report.bootstrap['n_resamples']} bootstrap resamples (seed {args.seed})")
+    Console().print(report_table(report, title))
+    if args.json_out:
+        payload = json.dumps({"samples": str(args.samples), **report.to_dict()}, indent=2, allow_nan=False)
+        atomic_write_bytes(args.json_out, (payload + "\n").encode("utf-8"))
+    return 0

@@ -8,8 +8,9 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from ravar_bench.cli._common import CLIError, add_parser
-from ravar_bench.cli.run import SPLITS
+from ravar_bench.cli._common import add_parser
+from ravar_bench.cli.run import SPLITS, add_run_arguments
+from ravar_bench.errors import UserError
 
 SEVERITIES = (1, 2, 3, 4, 5)
 
@@ -43,10 +44,17 @@ def shared_args(args: argparse.Namespace) -> list[str]:
     return shared + (["--cfg-options", *args.cfg_options] if args.cfg_options else [])
 
 
+def run_args(cell, shared: list[str]) -> argparse.Namespace:
+    """The argparse namespace ``ravar-bench run`` would build for this cell, via its own parser."""
+    parser = argparse.ArgumentParser(prog="ravar-bench run")
+    add_run_arguments(parser)
+    return parser.parse_args([*cell.argv(), *shared])
+
+
 def cells_of(args: argparse.Namespace) -> list:
     """The grid the arguments ask for."""
-    from ravar_bench.cli._common import project_root
     from ravar_bench.engine.sweep import expand_submissions, grid
+    from ravar_bench.paths import project_root
     from ravar_bench.perturbations.spec import ALIASES, config_names
 
     names = config_names(project_root()) if args.perturb is None else args.perturb
@@ -81,8 +89,8 @@ def handle(args: argparse.Namespace) -> int:
         console.rule(f"[{number}/{len(cells)}] {cell.submission} {cell.split} {cell.condition}")
         was_done = finished(cell, results_dir, dataset)
         try:
-            final = run_cell(cell, shared_args(args))
-        except (CLIError, RuntimeError, ValueError, KeyError, FileNotFoundError) as err:
+            final = run_cell(run_args(cell, shared_args(args)))
+        except (UserError, RuntimeError, ValueError, KeyError, FileNotFoundError) as err:
             failures += 1
             rows.append((cell.submission, cell.split, cell.condition, f"[red]failed: {err}[/]", "", ""))
             continue

@@ -14,16 +14,14 @@ import torch
 from mmengine.config import Config
 from mmengine.dist import barrier, get_dist_info, init_dist, is_distributed, is_main_process
 from rich.console import Console
-from rich.table import Table
 
-from ravar_bench.cli._common import CLIError
 from ravar_bench.data.format import detections_name, pickle_name
 from ravar_bench.data.refava import manifest_sha256
 from ravar_bench.engine import checkpoints, provenance
 from ravar_bench.engine.hashing import file_sha256, stable_hash
 from ravar_bench.engine.prediction import predict
 from ravar_bench.engine.progress import TestProgress
-from ravar_bench.engine.results import is_finished, read_results, run_dir, score_rows, staging_dir, write_run
+from ravar_bench.engine.results import is_finished, run_dir, score_rows, staging_dir, write_run
 from ravar_bench.engine.submission import (
     Submission,
     load_submission,
@@ -33,7 +31,7 @@ from ravar_bench.engine.submission import (
     with_test_conditions,
 )
 from ravar_bench.engine.training import train
-from ravar_bench.metrics.report import HEADLINE
+from ravar_bench.errors import UserError
 
 
 @dataclass(frozen=True)
@@ -52,7 +50,7 @@ def resolve_data(data_root: str | None) -> Data:
     if data_root is not None:
         root = Path(data_root).expanduser().resolve()
         if not root.is_dir():
-            raise CLIError(f"--data-root {data_root}: no such folder (expected RefAVA in the authors' format, "
+            raise UserError(f"--data-root {data_root}: no such folder (expected RefAVA in the authors' format, "
                            "see docs/DATA.md)")
     else:
         if is_main_process():
@@ -79,7 +77,7 @@ def split_manifest(root: Path, split: str) -> str:
     files = [root / pickle_name(split, kind) for kind in ("keyframe", "label", "description")]
     missing = [str(f) for f in files if not f.is_file()]
     if missing:
-        raise CLIError(f"split {split!r} is incomplete in {root}: missing {', '.join(missing)}")
+        raise UserError(f"split {split!r} is incomplete in {root}: missing {', '.join(missing)}")
     detections = root / detections_name(split)
     return manifest_sha256(files + ([detections] if detections.is_file() else []))
 
@@ -132,7 +130,7 @@ def ensure_weights(prepared: Prepared, args, allow_training: bool) -> Path:
     if cached is not None:
         return cached
     if not allow_training:
-        raise CLIError(f"no trained weights for {prepared.submission.name} (training hash {prepared.training_hash}); "
+        raise UserError(f"no trained weights for {prepared.submission.name} (training hash {prepared.training_hash}); "
                        "run `ravar-bench train` first, or pass --checkpoint")
     work_dir = Path(args.work_dir or "work_dirs") / prepared.training_hash
     meta = {"submission": prepared.submission.name, "training_hash": prepared.training_hash,
@@ -200,39 +198,3 @@ def provenance_record(prepared: Prepared, cfg: Config, weights: Path, checkpoint
                     "test_clips_per_second": round(num_samples / max(test_seconds, 1e-9), 1)},
         "command": sys.argv, "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
     }
-
-
-def print_results(final: Path) -> None:
-    """A rich table of the headline metrics with their 95% CIs."""
-    results = read_results(final / "results.json")
-    metrics = results["metrics"]["metrics"]
-    dataset = results["dataset"]
-    condition = condition_name(results["perturbation"], results["text_control"])
-    title = (f"{results['submission']} on {dataset['name']} {dataset['split']}, {condition} "
-             f"({results['metrics']['convention']}, N={dataset['num_samples']})")
-    table = Table(title=title)
-    for column in ("metric", "value %", "95% CI"):
-        table.add_column(column, justify="right" if column != "metric" else "left")
-    for name in HEADLINE:
-        estimate = metrics[name]
-        value = "n/a" if estimate["value"] is None else f"{100 * estimate['value']:.2f}"
-        ci = ("" if estimate.get("ci_low") is None
-              else f"{100 * estimate['ci_low']:.2f} - {100 * estimate['ci_high']:.2f}")
-        table.add_row(name, value, ci)
-    console = Console()
-    console.print(table)
-    console.print(f"results: {final}")
-
-
-def run_command(args, *, do_train: bool, do_test: bool) -> int:
-    """``run`` (train if needed, then test), ``train`` (only train) or ``test`` (only test)."""
-    prepared = prepare(args)
-    weights = ensure_weights(prepared, args, allow_training=do_train)
-    if not do_test:
-        if is_main_process():
-            print(f"weights: {weights}")  # plain print: one unwrapped line for scripts
-        return 0
-    final = test(prepared, weights, args)
-    if is_main_process():
-        print_results(final)
-    return 0

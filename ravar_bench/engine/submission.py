@@ -8,7 +8,8 @@ from pathlib import Path
 
 from mmengine.config import Config
 
-from ravar_bench.cli._common import CLIError, project_root
+from ravar_bench.errors import UserError
+from ravar_bench.paths import project_root
 
 LOADERS = ("train_dataloader", "val_dataloader", "test_dataloader")
 # The config entries that decide the trained weights; their hash keys the checkpoint cache.
@@ -36,7 +37,7 @@ def load_submission(path: str, cfg_options: dict | None = None) -> Submission:
     """Read a submission config; an unknown path lists the known ones."""
     file = Path(path)
     if not file.is_file():
-        raise CLIError(f"unknown submission {path!r}; known: {', '.join(known_submissions())}")
+        raise UserError(f"unknown submission {path!r}; known: {', '.join(known_submissions())}")
     cfg = Config.fromfile(str(file))
     if cfg_options:
         cfg.merge_from_dict(cfg_options)
@@ -75,7 +76,7 @@ def with_test_conditions(cfg: Config, split: str, perturbation: dict | None, tex
     if perturbation is not None:
         steps = [step["type"] for step in dataset.pipeline]
         if "DecodeFrames" not in steps:
-            raise CLIError("the submission's test pipeline has no DecodeFrames step to insert the perturbation after")
+            raise UserError("the submission's test pipeline has no DecodeFrames step to insert the perturbation after")
         dataset.pipeline.insert(steps.index("DecodeFrames") + 1, perturbation)
     return cfg
 

@@ -7,14 +7,14 @@ sweep again after an interruption skips finished cells and continues the rest.
 
 from __future__ import annotations
 
-import argparse
 import glob
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from ravar_bench.cli._common import CLIError, project_root
+from ravar_bench.errors import UserError
+from ravar_bench.paths import project_root
 
 # Submissions that need local pretrained weights; a sweep includes them only when named explicitly.
 NEEDS_WEIGHTS = "submissions/paper/"
@@ -61,7 +61,7 @@ def expand_submissions(patterns: Sequence[str] | None) -> list[str]:
         matches = sorted(glob.glob(pattern)) or sorted(str(p.relative_to(root)) for p in root.glob(pattern))
         matches = [m for m in matches if "_base_" not in Path(m).parts]
         if not matches:
-            raise CLIError(f"--submissions {pattern!r}: no submission file matches")
+            raise UserError(f"--submissions {pattern!r}: no submission file matches")
         found += [m for m in matches if m not in found]
     return found
 
@@ -101,19 +101,10 @@ def finished(cell: Cell, results_dir: Path, dataset: str) -> bool:
     return folder.is_dir() and any((d / "results.json").is_file() for d in folder.iterdir())
 
 
-def run_args(cell: Cell, shared: Sequence[str]) -> argparse.Namespace:
-    """The argparse namespace ``ravar-bench run`` would build for this cell, via its own parser."""
-    from ravar_bench.cli.run import add_run_arguments
-
-    parser = argparse.ArgumentParser(prog="ravar-bench run")
-    add_run_arguments(parser)
-    return parser.parse_args([*cell.argv(), *shared])
-
-
-def run_cell(cell: Cell, shared: Sequence[str]) -> Path:
-    """Train-if-needed and test one cell through the run path; the results folder it wrote or reused."""
+def run_cell(args) -> Path:
+    """Train-if-needed and test one cell (its run arguments) through the run path; the results folder it
+    wrote or reused."""
     from ravar_bench.engine.runs import ensure_weights, prepare, test
 
-    args = run_args(cell, shared)
     prepared = prepare(args)
     return test(prepared, ensure_weights(prepared, args, allow_training=True), args)

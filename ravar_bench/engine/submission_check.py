@@ -45,7 +45,7 @@ class ContractError(AssertionError):
 def write_contract_data(root: str | os.PathLike) -> Path:
     """The data room's tiny RefAVA (test split) with detections on the first sample only."""
     from ravar_bench.data.format import write_detections
-    from ravar_bench.data.testing import tiny_records, write_tiny_refava
+    from ravar_bench.testing.refava import tiny_records, write_tiny_refava
 
     root = write_tiny_refava(root, splits=("test",), detections=False)
     first = tiny_records()[0].key

@@ -1,24 +1,20 @@
-"""``ravar-bench score``: read a samples.jsonl, compute the RAVAR report, print it and optionally save it."""
+"""samples.jsonl (one JSON object per test sample) -> the arrays the RAVAR metrics take, with one-line errors."""
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
 from pathlib import Path
 
 import numpy as np
-from rich.console import Console
-from rich.table import Table
 
-from ravar_bench.cli._common import CLIError
-from ravar_bench.data.format import atomic_write_bytes
-from ravar_bench.metrics.report import NUM_CLASSES, RAVARReport, compute_ravar_metrics
+from ravar_bench.errors import UserError
+from ravar_bench.metrics.report import NUM_CLASSES
 
 
-def _field_error(path: Path, line: int, name: str, problem: str) -> CLIError:
+def _field_error(path: Path, line: int, name: str, problem: str) -> UserError:
     """A user error pointing at one field of one line."""
-    return CLIError(f"{path}:{line}: field {name!r} {problem}")
+    return UserError(f"{path}:{line}: field {name!r} {problem}")
 
 
 def _numbers(path: Path, line: int, record: dict, name: str, size: int) -> list[float]:
@@ -46,7 +42,7 @@ def read_samples(path: str | Path) -> dict[str, np.ndarray | list[str]]:
     """Parse samples.jsonl into keys, scores [N, 80], labels [N, 80], pred_boxes [N, 4], gt_boxes [N, 4]."""
     path = Path(path)
     if not path.is_file():
-        raise CLIError(f"{path}: no such file")
+        raise UserError(f"{path}: no such file")
     keys, scores, labels, pred_boxes, gt_boxes, first_line = [], [], [], [], [], {}
     with path.open(encoding="utf-8") as handle:
         for line_no, text in enumerate(handle, start=1):
@@ -55,9 +51,9 @@ def read_samples(path: str | Path) -> dict[str, np.ndarray | list[str]]:
             try:
                 record = json.loads(text)
             except json.JSONDecodeError as error:
-                raise CLIError(f"{path}:{line_no}: not valid JSON ({error.msg})") from None
+                raise UserError(f"{path}:{line_no}: not valid JSON ({error.msg})") from None
             if not isinstance(record, dict):
-                raise CLIError(f"{path}:{line_no}: expected a JSON object")
+                raise UserError(f"{path}:{line_no}: expected a JSON object")
             missing = [name for name in ("key", "scores", "labels", "pred_box", "gt_box") if name not in record]
             if missing:
                 raise _field_error(path, line_no, missing[0], "is missing")
@@ -73,41 +69,6 @@ def read_samples(path: str | Path) -> dict[str, np.ndarray | list[str]]:
             pred_boxes.append(_numbers(path, line_no, record, "pred_box", 4))
             gt_boxes.append(_numbers(path, line_no, record, "gt_box", 4))
     if not keys:
-        raise CLIError(f"{path}: no samples")
+        raise UserError(f"{path}: no samples")
     return {"keys": keys, "scores": np.asarray(scores), "labels": np.asarray(labels),
             "pred_boxes": np.asarray(pred_boxes), "gt_boxes": np.asarray(gt_boxes)}
-
-
-def _percent(value: float | None) -> str:
-    """A fraction as a percentage with two decimals, or a dash."""
-    return "-" if value is None else f"{100 * value:.2f}"
-
-
-def report_table(report: RAVARReport, title: str) -> Table:
-    """Rich table: metric, value in %, 95% CI in %."""
-    table = Table(title=title)
-    for column, justify in (("metric", "left"), ("value %", "right"), ("95% CI %", "right")):
-        table.add_column(column, justify=justify)
-    for name, estimate in report.metrics.items():
-        interval = ("-" if estimate.ci_low is None
-                    else f"[{_percent(estimate.ci_low)}, {_percent(estimate.ci_high)}]")
-        table.add_row(name, _percent(estimate.value), interval)
-    return table
-
-
-def score_command(args: argparse.Namespace) -> int:
-    """Score ``args.samples`` in ``args.convention`` with bootstrap ``args.seed``; save JSON to ``args.json_out``."""
-    samples = read_samples(args.samples)
-    try:
-        report = compute_ravar_metrics(samples["scores"], samples["labels"], samples["pred_boxes"],
-                                       samples["gt_boxes"], convention=args.convention, seed=args.seed,
-                                       keys=samples["keys"])
-    except ValueError as error:
-        raise CLIError(f"{args.samples}: {error}") from None
-    title = (f"{args.samples}: {report.num_samples} samples, {report.convention} convention, "
-             f"{report.bootstrap['n_resamples']} bootstrap resamples (seed {args.seed})")
-    Console().print(report_table(report, title))
-    if args.json_out:
-        payload = json.dumps({"samples": str(args.samples), **report.to_dict()}, indent=2, allow_nan=False)
-        atomic_write_bytes(args.json_out, (payload + "\n").encode("utf-8"))
-    return 0

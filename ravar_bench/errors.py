@@ -1,0 +1,7 @@
+"""The error every layer raises for a user mistake; the CLI prints it in one line, without a traceback."""
+
+from __future__ import annotations
+
+
+class UserError(Exception):
+    """A user-facing error (bad input, missing file, unknown name): printed without a traceback, exit status 2."""

@@ -1,0 +1,15 @@
+"""Where the project's files are: the folder holding ``submissions/`` and ``perturbations/``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ravar_bench.errors import UserError
+
+
+def project_root() -> Path:
+    """The working directory if it has ``submissions/``, else the source checkout this package was installed from."""
+    for candidate in (Path.cwd(), Path(__file__).resolve().parents[1]):
+        if (candidate / "submissions").is_dir():
+            return candidate
+    raise UserError("no submissions/ folder found in the working directory or the ravar-bench checkout")
