@@ -13,3 +13,11 @@ def project_root() -> Path:
         if (candidate / "submissions").is_dir():
             return candidate
     raise UserError("no submissions/ folder found in the working directory or the ravar-bench checkout")
+
+
+def list_configs(folder: str, root: Path | None = None) -> list[str]:
+    """The config files under ``root/folder`` (default: the project root), as sorted paths relative to the
+    root (``submissions/refatomnet.py``); ``_base_`` folders and ``_``-prefixed files excluded."""
+    root = project_root() if root is None else Path(root)
+    return sorted(str(path.relative_to(root)) for path in (root / folder).rglob("*.py")
+                  if "_base_" not in path.parts and not path.name.startswith("_"))

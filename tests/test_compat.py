@@ -151,3 +151,17 @@ def test_mmengine_runner_resumes_under_weights_only(tmp_path: Path) -> None:
     resumed = train(max_epochs=2, resume=True)
     assert resumed.epoch == 2 and (tmp_path / "epoch_2.pth").exists()
     assert ravar_bench.__version__
+
+
+def test_host_linspace_is_needed_to_build_a_vit_on_the_meta_device() -> None:
+    """Patch 5: MMAction2's ViT reads its drop-path schedule with ``.item()``, which meta tensors refuse."""
+    from ravar_bench.registry import MODELS, build
+
+    cfg = dict(type="mmaction.VisionTransformer", img_size=32, patch_size=16, embed_dims=48, depth=2, num_heads=2,
+               num_frames=4, drop_path_rate=0.1)
+    with torch.device("meta"), pytest.raises(RuntimeError, match="meta tensors"):
+        build(MODELS, cfg)
+    with _compat.host_linspace(), torch.device("meta"):
+        model = build(MODELS, cfg)
+    assert all(p.is_meta for p in model.parameters()) and torch.linspace(0, 1, 3).device.type == "cpu"
+    assert sum(p.numel() for p in model.parameters()) > 0

@@ -121,7 +121,7 @@ def test_detect_converts_mmdet_outputs_to_a_detections_file(root, tmp_path):
     assert entry["names"] == ["person", "car"] and entry["scores"] == [0.9, 0.6]
     # Pixel boxes / (64, 48), clipped to the frame.
     np.testing.assert_allclose(entry["boxes"], [[0, 0, 0.5, 0.5], [0.25, 0.25, 1.0, 1.0]])
-    from ravar_bench.data import RefAVADataset
+    from ravar_bench.data.dataset import RefAVADataset
 
     sample = RefAVADataset(root, "val", pipeline=[dict(type="SampleClip"), dict(type="DecodeFrames"),
                                                   dict(type="PackRAVARInputs")])[0]["data_samples"]

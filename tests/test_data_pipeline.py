@@ -14,9 +14,8 @@ import torch
 from mmengine.dataset import pseudo_collate
 from torch.utils.data import DataLoader
 
-from ravar_bench.data import RefAVADataset
 from ravar_bench.data.ava import AVA_ACTIONS
-from ravar_bench.data.dataset import shuffle_references
+from ravar_bench.data.dataset import RefAVADataset, shuffle_references
 from ravar_bench.data.format import detections_name, frame_index
 from ravar_bench.data.frames import find_frame_source, frame_indices, read_image_rgb, window_seconds
 from ravar_bench.data.problems import RefAVAFormatError

@@ -16,7 +16,7 @@ from ravar_bench.leaderboard.collect import LeaderboardError
 from ravar_bench.testing.runs import write_fake_run
 
 REPORTED = Path(__file__).resolve().parents[1] / "leaderboards" / "reported.json"
-PAPER = Path("/work/shared/seed/refatomnet-paper.txt")
+PAPER = Path(__file__).resolve().parent / "data" / "refatomnet-paper-tables.txt"  # Tables 2 and 3 of the paper
 
 
 def v(miou: float, map_: float, auroc: float) -> dict:

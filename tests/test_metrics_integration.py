@@ -12,7 +12,8 @@ from mmengine.evaluator import Evaluator
 
 from ravar_bench.cli.main import main
 from ravar_bench.errors import UserError
-from ravar_bench.metrics import RAVARMetric, compute_ravar_metrics
+from ravar_bench.metrics import compute_ravar_metrics
+from ravar_bench.metrics.ravar_metric import RAVARMetric
 from ravar_bench.metrics.samples_file import read_samples
 from ravar_bench.registry import METRICS
 from ravar_bench.structures import RAVARDataSample

@@ -9,10 +9,11 @@ import pytest
 import torch
 
 from ravar_bench.engine.submission_check import check_submission, failures, write_contract_data
+from ravar_bench.paths import list_configs
 
-SUBMISSIONS = Path(__file__).resolve().parents[1] / "submissions"
-FILES = sorted(str(p.relative_to(SUBMISSIONS.parent)) for p in SUBMISSIONS.rglob("*.py")
-               if "_base_" not in p.parts and not p.name.startswith("_"))
+ROOT = Path(__file__).resolve().parents[1]
+SUBMISSIONS = ROOT / "submissions"
+FILES = list_configs("submissions", ROOT)
 FULL_CHECKS = ["loads", "meta", "round-trip", "builds", "batch", "loss", "predict", "tensor"]
 
 

@@ -7,18 +7,13 @@ import hashlib
 from collections import Counter
 from pathlib import Path
 
-import numpy as np
 from rich.console import Console
 from rich.table import Table
 
 from ravar_bench.cli._common import add_parser
-from ravar_bench.data.contact_sheet import contact_sheet
-from ravar_bench.data.detections import detect_samples, mmdet_detector, read_detections
-from ravar_bench.data.format import atomic_write_bytes, detections_name, write_detections, write_split
-from ravar_bench.data.manifest import read_manifest, write_manifest
-from ravar_bench.data.problems import ProblemLog, RefAVAFormatError, summarize
-from ravar_bench.data.refava import available_splits, read_records, read_split, validate_split
 from ravar_bench.errors import UserError
+
+# The data room is imported inside each handler, so that ``ravar-bench --help`` loads none of it.
 
 
 def register(subparsers) -> None:
@@ -60,6 +55,8 @@ def handle(args: argparse.Namespace) -> int:
 
 def _splits(root: Path, requested: list[str] | None) -> list[str]:
     """The requested splits, else every split found under ``root``; a UserError when there is none."""
+    from ravar_bench.data.refava import available_splits
+
     if not root.is_dir():
         raise UserError(f"{root} is not a folder")
     splits = requested or available_splits(root)
@@ -75,6 +72,11 @@ def _file_split(split: str) -> tuple[str, int]:
 
 def check_command(args: argparse.Namespace) -> int:
     """Validate every requested split; print a report; exit 1 when anything is wrong."""
+    from ravar_bench.data.detections import read_detections
+    from ravar_bench.data.format import detections_name
+    from ravar_bench.data.problems import ProblemLog, RefAVAFormatError, summarize
+    from ravar_bench.data.refava import validate_split
+
     root = Path(args.root)
     console = Console()
     table = Table(title=f"RefAVA check: {root}")
@@ -111,6 +113,11 @@ def check_command(args: argparse.Namespace) -> int:
 
 def convert_command(args: argparse.Namespace) -> int:
     """Pickles (a folder) -> JSONL manifest, or a manifest (``.jsonl``) -> pickles in a folder."""
+    from ravar_bench.data.format import write_split
+    from ravar_bench.data.manifest import read_manifest, write_manifest
+    from ravar_bench.data.problems import RefAVAFormatError
+    from ravar_bench.data.refava import read_records
+
     source, dest = Path(args.source), Path(args.dest)
     try:
         if source.suffix == ".jsonl" and source.is_file():
@@ -135,14 +142,20 @@ def synth_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def detect_command(args: argparse.Namespace, build_detector=mmdet_detector) -> int:
-    """Run an MMDetection detector on every key frame and write each split's detections file."""
+def detect_command(args: argparse.Namespace, build_detector=None) -> int:
+    """Run an MMDetection detector (``build_detector(config, checkpoint)``, default MMDetection's) on every
+    key frame and write each split's detections file."""
+    from ravar_bench.data.detections import detect_samples, mmdet_detector
+    from ravar_bench.data.format import detections_name, write_detections
+    from ravar_bench.data.problems import RefAVAFormatError
+    from ravar_bench.data.refava import read_split
+
     root = Path(args.root)
     for name, path in (("config", args.detector), ("checkpoint", args.checkpoint)):
         if not Path(path).is_file():
             raise UserError(f"detector {name} file {path} not found")
     splits = _splits(root, args.split)
-    detector, classes = build_detector(args.detector, args.checkpoint)
+    detector, classes = (build_detector or mmdet_detector)(args.detector, args.checkpoint)
     provenance = {"type": "mmdet", "config": str(args.detector), "checkpoint": str(args.checkpoint),
                   "checkpoint_sha256": hashlib.sha256(Path(args.checkpoint).read_bytes()).hexdigest(),
                   "score_threshold": args.score_threshold}
@@ -159,7 +172,12 @@ def detect_command(args: argparse.Namespace, build_detector=mmdet_detector) -> i
 
 def show_command(args: argparse.Namespace) -> int:
     """Write a PNG contact sheet: key frames with the referred box, the reference and the actions."""
+    import numpy as np
+
+    from ravar_bench.data.contact_sheet import contact_sheet
     from ravar_bench.data.dataset import RefAVADataset
+    from ravar_bench.data.format import atomic_write_bytes
+    from ravar_bench.data.problems import RefAVAFormatError
 
     if args.n < 1:
         raise UserError(f"--n must be >= 1, got {args.n}")

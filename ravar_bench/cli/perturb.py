@@ -6,9 +6,6 @@ import argparse
 from pathlib import Path
 
 from ravar_bench.cli._common import add_parser
-from ravar_bench.data.format import atomic_write_bytes
-from ravar_bench.data.synth import sample_keyframe
-from ravar_bench.perturbations.preview import preview_png
 
 
 def register(subparsers) -> None:
@@ -21,6 +18,10 @@ def register(subparsers) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     """Render the grid on a RefAVA-Synth key frame and write it to ``args.out``."""
+    from ravar_bench.data.format import atomic_write_bytes
+    from ravar_bench.data.synth import sample_keyframe
+    from ravar_bench.perturbations.preview import preview_png
+
     out = Path(args.out)
     atomic_write_bytes(out, preview_png(sample_keyframe(seed=args.seed), seed=args.seed))
     print(f"wrote {out}")

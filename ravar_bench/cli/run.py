@@ -5,13 +5,21 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from mmengine.config import DictAction
 from rich.console import Console
 from rich.table import Table
 
 from ravar_bench.cli._common import add_parser
 
 SPLITS = ("val", "test", "test-rephrased")
+
+
+class ConfigOptions(argparse.Action):
+    """``--cfg-options KEY=VALUE ...`` parsed by MMEngine's ``DictAction``, imported only when the option is given."""
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        from mmengine.config import DictAction
+
+        DictAction(self.option_strings, self.dest)(parser, namespace, values, option_string)
 
 
 def add_run_arguments(parser: argparse.ArgumentParser, *, with_split: bool = True) -> None:
@@ -30,7 +38,7 @@ def add_run_arguments(parser: argparse.ArgumentParser, *, with_split: bool = Tru
     parser.add_argument("--launcher", choices=("none", "pytorch"), default="none",
                         help="'pytorch' under torchrun for MMEngine's distributed mode")
     parser.add_argument("--results-dir", default="results", help="root of the results directories")
-    parser.add_argument("--cfg-options", nargs="+", action=DictAction, default={}, metavar="KEY=VALUE",
+    parser.add_argument("--cfg-options", nargs="+", action=ConfigOptions, default={}, metavar="KEY=VALUE",
                         help="override config entries, MMEngine style (e.g. train_cfg.max_epochs=2)")
 
 

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
 
 from ravar_bench.cli._common import add_parser
-from ravar_bench.data.format import atomic_write_bytes
 from ravar_bench.errors import UserError
-from ravar_bench.metrics.report import RAVARReport, compute_ravar_metrics
-from ravar_bench.metrics.samples_file import read_samples
+
+if TYPE_CHECKING:
+    from ravar_bench.metrics.report import RAVARReport
 
 
 def register(subparsers) -> None:
@@ -42,6 +43,10 @@ def report_table(report: RAVARReport, title: str) -> Table:
 
 
 def handle(args: argparse.Namespace) -> int:
+    from ravar_bench.data.format import atomic_write_bytes
+    from ravar_bench.metrics.report import compute_ravar_metrics
+    from ravar_bench.metrics.samples_file import read_samples
+
     """Score ``args.samples`` in ``args.convention`` with bootstrap ``args.seed``; save JSON to ``args.json_out``."""
     samples = read_samples(args.samples)
     try:

@@ -16,9 +16,9 @@ from mmengine.dist import barrier, get_dist_info
 from torch.utils.data import DataLoader
 
 from ravar_bench.data.format import NUM_CLASSES
+from ravar_bench.engine.results import PARTIAL_PATTERN
+from ravar_bench.metrics.report import compute_ravar_metrics
 from ravar_bench.registry import DATASETS, MODELS, build
-
-PARTIAL_PATTERN = "predictions.rank*.jsonl"
 
 
 def sample_row(sample) -> dict:
@@ -118,3 +118,17 @@ def predict(cfg: Config, weights: Path, folder: Path, progress=None) -> tuple[li
     if missing:
         raise RuntimeError(f"predictions missing for {len(missing)} sample(s), e.g. {missing[:3]}")
     return [rows[key] for key in keys], dict(dataset.metainfo)
+
+
+def score_rows(rows: list[dict], evaluator: dict) -> dict:
+    """The metrics report of samples.jsonl rows, with the evaluator's convention, resamples and seed."""
+    labels = np.zeros((len(rows), NUM_CLASSES))
+    for i, row in enumerate(rows):
+        labels[i, np.asarray(row["labels"], dtype=int) - 1] = 1
+    report = compute_ravar_metrics(
+        np.asarray([row["scores"] for row in rows]), labels, np.asarray([row["pred_box"] for row in rows]),
+        np.asarray([row["gt_box"] for row in rows]), convention=evaluator.get("convention", "macro"),
+        seed=evaluator.get("seed", 0), keys=[row["key"] for row in rows],
+        **({"n_bootstrap": evaluator["n_bootstrap"]} if "n_bootstrap" in evaluator else {}),
+    )
+    return report.to_dict()

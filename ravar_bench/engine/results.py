@@ -12,14 +12,11 @@ import os
 import shutil
 from pathlib import Path
 
-import numpy as np
-
-from ravar_bench.data.format import NUM_CLASSES, atomic_write_bytes
-from ravar_bench.engine.prediction import PARTIAL_PATTERN
-from ravar_bench.metrics.report import compute_ravar_metrics
+from ravar_bench.data.format import atomic_write_bytes
 
 SCHEMA = "ravar-bench/results"
 SCHEMA_VERSION = 1
+PARTIAL_PATTERN = "predictions.rank*.jsonl"  # the per-rank predictions of a staged test, for its resume
 
 
 def run_dir(results_root: Path, submission: str, dataset: str, split: str, condition: str, run_id: str) -> Path:
@@ -35,20 +32,6 @@ def staging_dir(final: Path) -> Path:
 def is_finished(final: Path) -> bool:
     """A run directory is finished when its results.json exists (written last, before the rename)."""
     return (final / "results.json").is_file()
-
-
-def score_rows(rows: list[dict], evaluator: dict) -> dict:
-    """The metrics report of samples.jsonl rows, with the evaluator's convention, resamples and seed."""
-    labels = np.zeros((len(rows), NUM_CLASSES))
-    for i, row in enumerate(rows):
-        labels[i, np.asarray(row["labels"], dtype=int) - 1] = 1
-    report = compute_ravar_metrics(
-        np.asarray([row["scores"] for row in rows]), labels, np.asarray([row["pred_box"] for row in rows]),
-        np.asarray([row["gt_box"] for row in rows]), convention=evaluator.get("convention", "macro"),
-        seed=evaluator.get("seed", 0), keys=[row["key"] for row in rows],
-        **({"n_bootstrap": evaluator["n_bootstrap"]} if "n_bootstrap" in evaluator else {}),
-    )
-    return report.to_dict()
 
 
 def write_run(final: Path, results: dict, rows: list[dict], config_text: str) -> Path:

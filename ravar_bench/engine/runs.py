@@ -19,9 +19,9 @@ from ravar_bench.data.format import detections_name, pickle_name
 from ravar_bench.data.refava import manifest_sha256
 from ravar_bench.engine import checkpoints, provenance
 from ravar_bench.engine.hashing import file_sha256, stable_hash
-from ravar_bench.engine.prediction import predict
+from ravar_bench.engine.prediction import predict, score_rows
 from ravar_bench.engine.progress import TestProgress
-from ravar_bench.engine.results import is_finished, run_dir, score_rows, staging_dir, write_run
+from ravar_bench.engine.results import is_finished, run_dir, staging_dir, write_run
 from ravar_bench.engine.submission import (
     Submission,
     load_submission,

@@ -9,7 +9,7 @@ from pathlib import Path
 from mmengine.config import Config
 
 from ravar_bench.errors import UserError
-from ravar_bench.paths import project_root
+from ravar_bench.paths import list_configs
 
 LOADERS = ("train_dataloader", "val_dataloader", "test_dataloader")
 # The config entries that decide the trained weights; their hash keys the checkpoint cache.
@@ -26,18 +26,11 @@ class Submission:
     cfg: Config
 
 
-def known_submissions() -> list[str]:
-    """Submission files under the project's submissions/ folder, ``_base_`` excluded."""
-    root = project_root() / "submissions"
-    return sorted(str(p.relative_to(root.parent)) for p in root.rglob("*.py")
-                  if "_base_" not in p.parts and not p.name.startswith("_"))
-
-
 def load_submission(path: str, cfg_options: dict | None = None) -> Submission:
     """Read a submission config; an unknown path lists the known ones."""
     file = Path(path)
     if not file.is_file():
-        raise UserError(f"unknown submission {path!r}; known: {', '.join(known_submissions())}")
+        raise UserError(f"unknown submission {path!r}; known: {', '.join(list_configs('submissions'))}")
     cfg = Config.fromfile(str(file))
     if cfg_options:
         cfg.merge_from_dict(cfg_options)

@@ -22,10 +22,10 @@ from mmengine.config import Config
 from mmengine.dataset import pseudo_collate
 
 from ravar_bench.data.format import NUM_CLASSES
+from ravar_bench.models.weights import weight_paths
 from ravar_bench.registry import DATASETS, MODELS
 
 BATCH_SIZE = 2
-WEIGHT_KEYS = ("pretrained", "path", "checkpoint")
 OFFLINE_ENV = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
 
 
@@ -53,15 +53,6 @@ def write_contract_data(root: str | os.PathLike) -> Path:
                                             "names": ["person", "cup"], "scores": [0.9, 0.55]}},
                      {"type": "contract-fixture"})
     return root
-
-
-def weight_paths(node, key: str = "") -> list[str]:
-    """String values of the model config under keys naming weights or pretrained files."""
-    if isinstance(node, dict):
-        return [p for k, v in node.items() for p in weight_paths(v, str(k))]
-    if isinstance(node, list | tuple):
-        return [p for v in node for p in weight_paths(v, key)]
-    return [node] if isinstance(node, str) and any(w in key for w in WEIGHT_KEYS) else []
 
 
 def missing_weights(cfg: Config) -> list[str]:

@@ -14,7 +14,7 @@ from functools import cached_property
 from pathlib import Path
 
 from ravar_bench.errors import UserError
-from ravar_bench.paths import project_root
+from ravar_bench.paths import list_configs, project_root
 
 # Submissions that need local pretrained weights; a sweep includes them only when named explicitly.
 NEEDS_WEIGHTS = "submissions/paper/"
@@ -53,9 +53,7 @@ def expand_submissions(patterns: Sequence[str] | None) -> list[str]:
     by default every submission that needs no local weights."""
     root = project_root()
     if not patterns:
-        from ravar_bench.engine.submission import known_submissions
-
-        return [s for s in known_submissions() if not s.startswith(NEEDS_WEIGHTS)]
+        return [s for s in list_configs("submissions") if not s.startswith(NEEDS_WEIGHTS)]
     found: list[str] = []
     for pattern in patterns:
         matches = sorted(glob.glob(pattern)) or sorted(str(p.relative_to(root)) for p in root.glob(pattern))

@@ -7,7 +7,7 @@ from pathlib import Path
 from mmengine.config import Config
 
 from ravar_bench.errors import UserError
-from ravar_bench.paths import project_root
+from ravar_bench.paths import list_configs, project_root
 from ravar_bench.perturbations.common import SEVERITIES
 
 # Short names accepted on the command line, for the perturbations named after their noise.
@@ -16,7 +16,7 @@ ALIASES = {"shot": "shot_noise", "gaussian": "gaussian_noise"}
 
 def config_names(root: Path) -> list[str]:
     """The perturbations that have a config file in ``root/perturbations``."""
-    return sorted(path.stem for path in (root / "perturbations").glob("*.py") if not path.stem.startswith("_"))
+    return [Path(path).stem for path in list_configs("perturbations", root)]
 
 
 def _severity(text: str, spec: str) -> int:
