@@ -65,17 +65,13 @@ def _splits(root: Path, requested: list[str] | None) -> list[str]:
     return splits
 
 
-def _file_split(split: str) -> tuple[str, int]:
-    """(pickle split, description index): ``test-rephrased`` reads the test pickles' description 1."""
-    return ("test", 1) if split == "test-rephrased" else (split, 0)
-
-
 def check_command(args: argparse.Namespace) -> int:
     """Validate every requested split; print a report; exit 1 when anything is wrong."""
     from ravar_bench.data.detections import read_detections
     from ravar_bench.data.format import detections_name
     from ravar_bench.data.problems import ProblemLog, RefAVAFormatError, summarize
     from ravar_bench.data.refava import validate_split
+    from ravar_bench.data.splits import Split
 
     root = Path(args.root)
     console = Console()
@@ -85,11 +81,11 @@ def check_command(args: argparse.Namespace) -> int:
     reports = []
     try:
         for split in _splits(root, args.split):
-            file_split, description_index = _file_split(split)
-            result = validate_split(root, split, strict=args.strict, description_index=description_index,
-                                    file_split=file_split)
+            named = Split.named(split)
+            result = validate_split(root, split, strict=args.strict, description_index=named.description_index,
+                                    file_split=named.file_split)
             problems = list(result.problems)
-            detections = root / detections_name(file_split)
+            detections = root / detections_name(named.file_split)
             if detections.is_file():
                 log = ProblemLog(f"detections {detections}", args.strict)
                 read_detections(detections, [s.key for s in result.samples], log)

@@ -9,8 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ravar_bench.cli._common import add_parser
-
-SPLITS = ("val", "test", "test-rephrased")
+from ravar_bench.data.splits import EVALUATION_SPLITS
 
 
 class ConfigOptions(argparse.Action):
@@ -26,7 +25,7 @@ def add_run_arguments(parser: argparse.ArgumentParser, *, with_split: bool = Tru
     """Arguments shared by ``run``, ``train`` and ``test``."""
     parser.add_argument("submission", help="a submission config, e.g. submissions/refatomnet.py")
     if with_split:
-        parser.add_argument("--split", choices=SPLITS, default="test", help="split to evaluate")
+        parser.add_argument("--split", choices=EVALUATION_SPLITS, default="test", help="split to evaluate")
         parser.add_argument("--perturb", metavar="NAME[:SEVERITY]",
                             help="test-time perturbation, e.g. fog or rain:3 (see `ravar-bench ls perturbations`)")
         parser.add_argument("--text-control", choices=("shuffled", "empty"),
@@ -55,6 +54,7 @@ def print_results(final: Path) -> None:
     """A rich table of the headline metrics with their 95% CIs."""
     from ravar_bench.engine.results import read_results
     from ravar_bench.engine.runs import condition_name
+    from ravar_bench.metrics.estimate import Estimate, interval, percent
     from ravar_bench.metrics.report import HEADLINE
 
     results = read_results(final / "results.json")
@@ -67,11 +67,8 @@ def print_results(final: Path) -> None:
     for column in ("metric", "value %", "95% CI"):
         table.add_column(column, justify="right" if column != "metric" else "left")
     for name in HEADLINE:
-        estimate = metrics[name]
-        value = "n/a" if estimate["value"] is None else f"{100 * estimate['value']:.2f}"
-        ci = ("" if estimate.get("ci_low") is None
-              else f"{100 * estimate['ci_low']:.2f} - {100 * estimate['ci_high']:.2f}")
-        table.add_row(name, value, ci)
+        estimate = Estimate(metrics[name]["value"], metrics[name].get("ci_low"), metrics[name].get("ci_high"))
+        table.add_row(name, percent(estimate.value), interval(estimate))
     console = Console()
     console.print(table)
     console.print(f"results: {final}")

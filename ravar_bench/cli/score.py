@@ -25,20 +25,15 @@ def register(subparsers) -> None:
     parser.add_argument("--json", dest="json_out", help="also write the metrics to this JSON file")
 
 
-def _percent(value: float | None) -> str:
-    """A fraction as a percentage with two decimals, or a dash."""
-    return "-" if value is None else f"{100 * value:.2f}"
-
-
 def report_table(report: RAVARReport, title: str) -> Table:
     """Rich table: metric, value in %, 95% CI in %."""
+    from ravar_bench.metrics.estimate import interval, percent
+
     table = Table(title=title)
     for column, justify in (("metric", "left"), ("value %", "right"), ("95% CI %", "right")):
         table.add_column(column, justify=justify)
     for name, estimate in report.metrics.items():
-        interval = ("-" if estimate.ci_low is None
-                    else f"[{_percent(estimate.ci_low)}, {_percent(estimate.ci_high)}]")
-        table.add_row(name, _percent(estimate.value), interval)
+        table.add_row(name, percent(estimate.value), interval(estimate))
     return table
 
 

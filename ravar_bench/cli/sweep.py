@@ -9,7 +9,8 @@ from rich.console import Console
 from rich.table import Table
 
 from ravar_bench.cli._common import add_parser
-from ravar_bench.cli.run import SPLITS, add_run_arguments
+from ravar_bench.cli.run import add_run_arguments
+from ravar_bench.data.splits import EVALUATION_SPLITS
 from ravar_bench.errors import UserError
 
 SEVERITIES = (1, 2, 3, 4, 5)
@@ -23,7 +24,7 @@ def register(subparsers) -> None:
     parser.add_argument("--perturb", nargs="*", metavar="NAME", default=None,
                         help="perturbations to sweep (default: every one in perturbations/; none if given empty)")
     parser.add_argument("--severities", nargs="+", type=int, default=list(SEVERITIES), choices=SEVERITIES)
-    parser.add_argument("--splits", nargs="+", choices=SPLITS, default=list(SPLITS))
+    parser.add_argument("--splits", nargs="+", choices=EVALUATION_SPLITS, default=list(EVALUATION_SPLITS))
     parser.add_argument("--text-controls", nargs="*", choices=("shuffled", "empty"), default=["shuffled", "empty"])
     parser.add_argument("--data-root", help="real RefAVA in the authors' format (default: embedded RefAVA-Synth)")
     parser.add_argument("--seed", type=int, default=0)
@@ -108,6 +109,6 @@ def handle(args: argparse.Namespace) -> int:
 def _map(final: Path) -> str:
     """The headline mAP of a finished run, in percent."""
     from ravar_bench.engine.results import read_results
+    from ravar_bench.metrics.estimate import percent
 
-    value = read_results(final / "results.json")["metrics"]["metrics"]["mAP"]["value"]
-    return "n/a" if value is None else f"{100 * value:.2f}"
+    return percent(read_results(final / "results.json")["metrics"]["metrics"]["mAP"]["value"])

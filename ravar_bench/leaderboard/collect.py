@@ -7,22 +7,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ravar_bench.data.splits import Split
 from ravar_bench.engine.results import read_results
+from ravar_bench.metrics.estimate import Estimate
 
 METRICS = ("mIoU", "mAP", "AUROC")
 
 
 class LeaderboardError(ValueError):
     """A results file the leaderboards cannot use; the message names the file and the field."""
-
-
-@dataclass(frozen=True)
-class Estimate:
-    """A metric value with its 95% bootstrap interval, as fractions (``None`` when undefined)."""
-
-    value: float | None
-    low: float | None
-    high: float | None
 
 
 @dataclass(frozen=True)
@@ -131,7 +124,7 @@ def check_same_data(runs: Sequence[Run]) -> None:
     """
     seen: dict[tuple, Run] = {}
     for run in runs:
-        split = "test" if run.split == "test-rephrased" else run.split
+        split = Split.named(run.split).file_split
         first = seen.setdefault((run.dataset, run.scale, split), run)
         if None not in (run.manifest, first.manifest) and run.manifest != first.manifest:
             raise LeaderboardError(f"{first.path} and {run.path}: both say dataset {run.dataset!r} split {split!r} "

@@ -8,8 +8,9 @@ from typing import Any
 import numpy as np
 from mmengine.evaluator import BaseMetric
 
+from ravar_bench.data.format import NUM_CLASSES
 from ravar_bench.metrics.bootstrap import DEFAULT_RESAMPLES
-from ravar_bench.metrics.report import CONVENTIONS, NUM_CLASSES, RAVARReport, compute_ravar_metrics
+from ravar_bench.metrics.report import CONVENTIONS, RAVARReport, compute_ravar_metrics
 from ravar_bench.registry import METRICS
 
 FIELDS = {"pred_scores": NUM_CLASSES, "gt_labels": NUM_CLASSES, "pred_box": 4, "gt_box": 4}  # name -> size

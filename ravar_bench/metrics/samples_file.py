@@ -8,8 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ravar_bench.data.format import NUM_CLASSES
 from ravar_bench.errors import UserError
-from ravar_bench.metrics.report import NUM_CLASSES
 
 
 def _field_error(path: Path, line: int, name: str, problem: str) -> UserError:
