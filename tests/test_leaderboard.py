@@ -22,21 +22,26 @@ PAPER = Path(__file__).resolve().parent / "data" / "refatomnet-paper-tables.txt"
 def v(miou: float, map_: float, auroc: float) -> dict:
     return {"mIoU": miou, "mAP": map_, "AUROC": auroc}
 
+OURS = ["main", "ablation_modules", "ablation_fusion"]  # meta.tables of submissions/refatomnet.py
+
 
 @pytest.fixture
 def results(tmp_path: Path) -> Path:
     """Four submissions in three groups, an ablation and a fusion variant, every kind of condition."""
     root = tmp_path / "results"
     for split, base in (("val", 0.50), ("test", 0.52)):
-        write_fake_run(root, "refatomnet", split, v(0.30, base, 0.70), display_name="RefAtomNet", group="Ours")
+        write_fake_run(root, "refatomnet", split, v(0.30, base, 0.70), display_name="RefAtomNet", group="Ours",
+                       tables=OURS)
         write_fake_run(root, "baselines/blip2", split, v(0.20, base - 0.1, 0.60), display_name="BLIPv2",
                        group="VTR")
         write_fake_run(root, "baselines/i3d", split, v(0.01, base - 0.2, 0.55), display_name="I3D", group="AAL")
-        write_fake_run(root, "ablations/wo_caaf", split, v(0.25, base - 0.05, 0.65), display_name="w/o CAAF")
-        write_fake_run(root, "fusion/addition", split, v(0.22, base - 0.07, 0.64), display_name="Addition")
+        write_fake_run(root, "ablations/wo_caaf", split, v(0.25, base - 0.05, 0.65), display_name="w/o CAAF",
+                       tables=["ablation_modules"])
+        write_fake_run(root, "fusion/addition", split, v(0.22, base - 0.07, 0.64), display_name="Addition",
+                       tables=["ablation_fusion"])
     # An older run of the same cell: must lose to the newer one above.
     write_fake_run(root, "refatomnet", "test", v(0.99, 0.99, 0.99), display_name="RefAtomNet",
-                   run_id="ffffffffffff", created_utc="2025-06-01T00:00:00+00:00")
+                   run_id="ffffffffffff", created_utc="2025-06-01T00:00:00+00:00", tables=OURS)
     for severity, drop in ((1, 0.02), (3, 0.08)):
         for split in ("val", "test"):
             write_fake_run(root, "refatomnet", split, v(0.28, 0.5 - drop, 0.68), display_name="RefAtomNet",

@@ -28,7 +28,7 @@ def test_submission_meets_the_contract(submission: str, data_root: Path) -> None
     assert all(r.passed for r in results), failures(results)
     names = [r.name for r in results]
     if submission.startswith("submissions/paper/"):
-        assert names == ["loads", "needs local weights"]
+        assert names == ["loads", "meta", "needs local weights"]
     else:
         assert names == FULL_CHECKS
 

@@ -166,7 +166,7 @@ def test(prepared: Prepared, weights: Path, args) -> Path:
     if is_main_process():
         metrics = score_rows(rows, cfg.test_evaluator)
         results = {
-            "run_id": run_id, "submission": prepared.submission.name, "scale": cfg.get("scale", "cpu"),
+            "run_id": run_id, "submission": prepared.submission.name, "scale": cfg.scale,
             "submission_meta": cfg.get("meta", {}),
             "dataset": {"name": prepared.data.name, "split": args.split, "num_samples": len(rows),
                         "manifest_sha256": metainfo.get("manifest_sha256"), "box_units": metainfo.get("box_units"),

@@ -34,6 +34,10 @@ def load_submission(path: str, cfg_options: dict | None = None) -> Submission:
     cfg = Config.fromfile(str(file))
     if cfg_options:
         cfg.merge_from_dict(cfg_options)
+    if not isinstance(cfg.get("scale"), str) or not cfg.scale:
+        raise UserError(f"{path}: key 'scale' is missing (expected a string, e.g. \"cpu\" or \"paper\")")
+    if not isinstance(cfg.get("meta"), dict):
+        raise UserError(f"{path}: key 'meta' is missing (expected a dict with display_name, group and tables)")
     parts = file.resolve().with_suffix("").parts
     name = "/".join(parts[parts.index("submissions") + 1:]) if "submissions" in parts else file.stem
     return Submission(name=name, path=file.resolve(), cfg=cfg)

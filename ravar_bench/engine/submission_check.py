@@ -22,6 +22,7 @@ from mmengine.config import Config
 from mmengine.dataset import pseudo_collate
 
 from ravar_bench.data.format import NUM_CLASSES
+from ravar_bench.leaderboard.tables import MEMBERSHIP_TABLES
 from ravar_bench.models.weights import weight_paths
 from ravar_bench.registry import DATASETS, MODELS
 
@@ -95,14 +96,18 @@ def contract_batch(cfg: Config, data_root: Path) -> dict:
 
 
 def check_meta(cfg: Config) -> str:
-    """``meta`` with non-empty ``display_name`` and ``group`` strings."""
+    """``meta`` with non-empty ``display_name`` and ``group`` strings and the leaderboard ``tables`` it is a
+    row of (a non-empty list of known table names)."""
     meta = cfg.get("meta")
     if not isinstance(meta, dict):
-        raise ContractError("config has no `meta` dict (needs display_name and group)")
+        raise ContractError("config has no `meta` dict (needs display_name, group and tables)")
     for key in ("display_name", "group"):
         if not isinstance(meta.get(key), str) or not meta[key].strip():
             raise ContractError(f"meta.{key} must be a non-empty string, got {meta.get(key)!r}")
-    return f"{meta['display_name']} (group {meta['group']})"
+    tables = meta.get("tables")
+    if not isinstance(tables, list | tuple) or not tables or any(t not in MEMBERSHIP_TABLES for t in tables):
+        raise ContractError(f"meta.tables must be a non-empty list of {MEMBERSHIP_TABLES}, got {tables!r}")
+    return f"{meta['display_name']} (group {meta['group']}, tables {', '.join(tables)})"
 
 
 def _finite(t: torch.Tensor) -> bool:
@@ -201,11 +206,11 @@ def check_submission(path: str | os.PathLike, data_root: str | os.PathLike | Non
     if submission is None:
         return [result]
     cfg = submission.cfg
+    results = [result, _attempt("meta", lambda: check_meta(cfg))[0]]
     missing = missing_weights(cfg)
     if missing:
-        return [result, _attempt("needs local weights", lambda: check_needs_weights(cfg, missing))[0]]
-    results = [result, _attempt("meta", lambda: check_meta(cfg))[0],
-               _attempt("round-trip", lambda: check_round_trip(cfg))[0]]
+        return [*results, _attempt("needs local weights", lambda: check_needs_weights(cfg, missing))[0]]
+    results.append(_attempt("round-trip", lambda: check_round_trip(cfg))[0])
     result, model = _attempt("builds", lambda: build_model(cfg), lambda m: type(m).__name__)
     results.append(result)
     with tempfile.TemporaryDirectory() as tmp:

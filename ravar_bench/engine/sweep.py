@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from ravar_bench.errors import UserError
-from ravar_bench.paths import list_configs, project_root
+from mmengine.config import Config
 
-# Submissions that need local pretrained weights; a sweep includes them only when named explicitly.
-NEEDS_WEIGHTS = "submissions/paper/"
+from ravar_bench.errors import UserError
+from ravar_bench.models.weights import weight_paths
+from ravar_bench.paths import list_configs, project_root
 
 
 @dataclass(frozen=True)
@@ -50,10 +50,10 @@ class Cell:
 
 def expand_submissions(patterns: Sequence[str] | None) -> list[str]:
     """Submission files matching the glob patterns (relative to the project root when not found here);
-    by default every submission that needs no local weights."""
+    by default every submission whose model names no local weights (those run only when named)."""
     root = project_root()
     if not patterns:
-        return [s for s in list_configs("submissions") if not s.startswith(NEEDS_WEIGHTS)]
+        return [s for s in list_configs("submissions") if not needs_weights(s)]
     found: list[str] = []
     for pattern in patterns:
         matches = sorted(glob.glob(pattern)) or sorted(str(p.relative_to(root)) for p in root.glob(pattern))
@@ -62,6 +62,11 @@ def expand_submissions(patterns: Sequence[str] | None) -> list[str]:
             raise UserError(f"--submissions {pattern!r}: no submission file matches")
         found += [m for m in matches if m not in found]
     return found
+
+
+def needs_weights(submission: str) -> bool:
+    """Whether the submission's model config names local weight files (``models.weights.weight_paths``)."""
+    return bool(weight_paths(Config.fromfile(str(project_root() / submission)).model.to_dict()))
 
 
 def grid(submissions: Sequence[str], splits: Sequence[str], perturbations: Sequence[str],

@@ -72,7 +72,7 @@ def board_files(runs: Sequence[Run], reported: dict, dataset: str, scale: str) -
     files["main.md"] = _page("Main results", context, [main, *_reported(reported, "main", True)])
     files["main.csv"] = render.csv_text(main).encode()
     sections = []
-    for kind in tables.ABLATION_FOLDERS:
+    for kind in tables.ABLATION_TABLES:
         table = tables.ablation_table(kind, [r for r in runs if r.perturbation is None and r.text_control is None])
         files[f"{kind}.csv"] = render.csv_text(table).encode()
         sections += [table, *_reported(reported, kind)]

@@ -28,6 +28,7 @@ class Run:
     submission: str
     display_name: str
     group: str
+    tables: tuple[str, ...]
     dataset: str
     scale: str
     split: str
@@ -86,6 +87,7 @@ def parse_run(path: Path, convention: str) -> Run:
         created_utc=str(_field(data, "provenance.created_utc", path)),
         submission=str(_field(data, "submission", path)),
         display_name=str(meta.get("display_name", data["submission"])), group=str(meta.get("group", "Other")),
+        tables=tuple(_field(data, "submission_meta.tables", path)),
         dataset=str(_field(data, "dataset.name", path)), scale=str(_field(data, "scale", path)),
         split=str(_field(data, "dataset.split", path)),
         perturbation=None if perturbation is None else str(_field(perturbation, "name", path)),

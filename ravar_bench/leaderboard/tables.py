@@ -15,7 +15,10 @@ from ravar_bench.metrics.estimate import Estimate, with_interval
 
 # Row groups of the paper's Table 2, in order; unknown groups follow alphabetically.
 GROUP_ORDER = ("AAL", "VQA", "VTR", "SF", "VOS", "Ours")
-ABLATION_FOLDERS = {"ablation_modules": "ablations/", "ablation_fusion": "fusion/"}
+# The tables a submission declares itself a row of (``meta.tables``); the other tables show every run.
+ABLATION_TABLES = {"ablation_modules": "Module ablations (Table 3, left)",
+                   "ablation_fusion": "Fusion mechanisms (Table 3, right)"}
+MEMBERSHIP_TABLES = ("main", *ABLATION_TABLES)
 
 TEXT_CONTROLS = (None, "shuffled", "empty")
 
@@ -86,11 +89,6 @@ def submissions(runs: Sequence[Run], keep: Callable[[Run], bool]) -> list[Run]:
     return sorted(first.values(), key=lambda r: (group_key(r.group), r.display_name, r.submission))
 
 
-def is_ablation(run: Run) -> bool:
-    """Runs of the ablation and fusion variants (submissions/ablations/, submissions/fusion/)."""
-    return run.submission.startswith(tuple(ABLATION_FOLDERS.values()))
-
-
 def split_table(title: str, runs: Sequence[Run], keep: Callable[[Run], bool], with_group: bool) -> Table:
     """Rows of submissions, columns val and test mIoU/mAP/AUROC on clean data (the Table 2 layout)."""
     cells = index(runs)
@@ -108,17 +106,13 @@ def split_table(title: str, runs: Sequence[Run], keep: Callable[[Run], bool], wi
 
 
 def main_table(runs: Sequence[Run]) -> Table:
-    """Paper Table 2: every non-ablation submission, grouped by ``meta.group``."""
-    return split_table("Main results (Table 2 layout)", runs, lambda r: not is_ablation(r), with_group=True)
+    """Paper Table 2: the submissions whose ``meta.tables`` holds ``main``, grouped by ``meta.group``."""
+    return split_table("Main results (Table 2 layout)", runs, lambda r: "main" in r.tables, with_group=True)
 
 
 def ablation_table(kind: str, runs: Sequence[Run]) -> Table:
-    """Paper Table 3: the variants under submissions/ablations/ or submissions/fusion/, plus the Ours rows."""
-    folder = ABLATION_FOLDERS[kind]
-    title = {"ablation_modules": "Module ablations (Table 3, left)",
-             "ablation_fusion": "Fusion mechanisms (Table 3, right)"}[kind]
-    return split_table(title, runs, lambda r: r.submission.startswith(folder) or
-                       (r.group == "Ours" and not is_ablation(r)), with_group=False)
+    """Paper Table 3: the submissions whose ``meta.tables`` holds ``kind`` (the variants and the full model)."""
+    return split_table(ABLATION_TABLES[kind], runs, lambda r: kind in r.tables, with_group=False)
 
 
 def perturbations(runs: Sequence[Run]) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from ravar_bench.engine.results import run_dir, write_run
@@ -19,9 +20,10 @@ def write_fake_run(results_root: Path, submission: str, split: str, values: dict
                    display_name: str | None = None, group: str = "Ours", perturbation: tuple[str, int] | None = None,
                    text_control: str | None = None, run_id: str = "000000000001",
                    created_utc: str = "2026-01-01T00:00:00+00:00", scale: str = "cpu",
-                   dataset: str = "refava-synth", manifest: str | None = None, ci_shift: float = 0.0) -> Path:
+                   dataset: str = "refava-synth", manifest: str | None = None, ci_shift: float = 0.0,
+                   tables: Sequence[str] = ("main",)) -> Path:
     """Write one results directory whose macro metrics are ``values`` (mIoU, mAP, AUROC as fractions),
-    their intervals shifted by ``ci_shift`` (see ``estimate``).
+    their intervals shifted by ``ci_shift`` (see ``estimate``), declared a row of ``tables`` (``meta.tables``).
 
     The weighted convention holds the same numbers minus 0.01 so a test can tell the two apart.
     """
@@ -32,7 +34,7 @@ def write_fake_run(results_root: Path, submission: str, split: str, values: dict
     weighted = {name: estimate(max(0.0, v - 0.01)) for name, v in values.items()}
     results = {
         "run_id": run_id, "submission": submission, "scale": scale,
-        "submission_meta": {"display_name": display_name or submission, "group": group},
+        "submission_meta": {"display_name": display_name or submission, "group": group, "tables": list(tables)},
         "dataset": {"name": dataset, "split": split, "num_samples": 10, "manifest_sha256": manifest},
         "perturbation": None if perturbation is None else {"type": "Perturb", "name": perturbation[0],
                                                            "severity": perturbation[1], "seed": 0, "version": 1},
