@@ -78,15 +78,17 @@ def run_command(args, *, do_train: bool, do_test: bool) -> int:
     """``run`` (train if needed, then test), ``train`` (only train) or ``test`` (only test)."""
     from mmengine.dist import is_main_process
 
+    from ravar_bench.engine.request import RunRequest
     from ravar_bench.engine.runs import ensure_weights, prepare, test
 
-    prepared = prepare(args)
-    weights = ensure_weights(prepared, args, allow_training=do_train)
+    request = RunRequest.from_fields(vars(args))
+    prepared = prepare(request)
+    weights = ensure_weights(prepared, request, allow_training=do_train)
     if not do_test:
         if is_main_process():
             print(f"weights: {weights}")  # plain print: one unwrapped line for scripts
         return 0
-    final = test(prepared, weights, args)
+    final = test(prepared, weights, request)
     if is_main_process():
         print_results(final)
     return 0

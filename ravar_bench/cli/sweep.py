@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ravar_bench.cli._common import add_parser
-from ravar_bench.cli.run import add_run_arguments
+from ravar_bench.cli.run import ConfigOptions
 from ravar_bench.data.splits import EVALUATION_SPLITS
 from ravar_bench.errors import UserError
 
@@ -30,26 +30,18 @@ def register(subparsers) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--work-dir", help="where training writes (default: ./work_dirs)")
     parser.add_argument("--results-dir", default="results")
-    parser.add_argument("--cfg-options", nargs="+", default=[], metavar="KEY=VALUE",
+    parser.add_argument("--cfg-options", nargs="+", action=ConfigOptions, default={}, metavar="KEY=VALUE",
                         help="passed to every run, e.g. train_cfg.max_epochs=1")
     parser.add_argument("--out", default="leaderboards", help="leaderboards folder rebuilt at the end")
     parser.add_argument("--dry-run", action="store_true", help="list the cells and whether each has results")
 
 
-def shared_args(args: argparse.Namespace) -> list[str]:
-    """The options every cell's ``ravar-bench run`` receives."""
-    shared = ["--seed", str(args.seed), "--results-dir", args.results_dir]
-    for flag, value in (("--data-root", args.data_root), ("--work-dir", args.work_dir)):
-        if value:
-            shared += [flag, value]
-    return shared + (["--cfg-options", *args.cfg_options] if args.cfg_options else [])
+def shared_request(args: argparse.Namespace):
+    """The run request every cell shares (its submission, split and condition are filled per cell)."""
+    from ravar_bench.engine.request import RunRequest
 
-
-def run_args(cell, shared: list[str]) -> argparse.Namespace:
-    """The argparse namespace ``ravar-bench run`` would build for this cell, via its own parser."""
-    parser = argparse.ArgumentParser(prog="ravar-bench run")
-    add_run_arguments(parser)
-    return parser.parse_args([*cell.argv(), *shared])
+    return RunRequest(submission="", seed=args.seed, results_dir=args.results_dir, data_root=args.data_root,
+                      work_dir=args.work_dir, cfg_options=args.cfg_options)
 
 
 def cells_of(args: argparse.Namespace) -> list:
@@ -85,12 +77,12 @@ def handle(args: argparse.Namespace) -> int:
                 for c in cells]
         console.print(summary(rows, f"sweep plan: {len(cells)} cells"))
         return 0
-    rows, failures = [], 0
+    rows, failures, shared = [], 0, shared_request(args)
     for number, cell in enumerate(cells, 1):
         console.rule(f"[{number}/{len(cells)}] {cell.submission} {cell.split} {cell.condition}")
         was_done = finished(cell, results_dir, dataset)
         try:
-            final = run_cell(run_args(cell, shared_args(args)))
+            final = run_cell(cell, shared)
         except (UserError, RuntimeError, ValueError, KeyError, FileNotFoundError) as err:
             failures += 1
             rows.append((cell.submission, cell.split, cell.condition, f"[red]failed: {err}[/]", "", ""))

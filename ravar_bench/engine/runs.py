@@ -21,6 +21,7 @@ from ravar_bench.engine import checkpoints, provenance
 from ravar_bench.engine.hashing import file_sha256, stable_hash
 from ravar_bench.engine.prediction import predict, score_rows
 from ravar_bench.engine.progress import TestProgress
+from ravar_bench.engine.request import RunRequest
 from ravar_bench.engine.results import is_finished, run_dir, staging_dir, write_run
 from ravar_bench.engine.submission import (
     Submission,
@@ -109,33 +110,33 @@ def start_distributed() -> None:
         torch.distributed.init_process_group(backend="gloo")
 
 
-def prepare(args) -> Prepared:
+def prepare(request: RunRequest) -> Prepared:
     """Load the submission, start distributed mode if asked, resolve the data, hash the training identity."""
-    if args.launcher == "pytorch":
+    if request.launcher == "pytorch":
         start_distributed()
-    submission = load_submission(args.submission, args.cfg_options)
-    data = resolve_data(args.data_root)
-    cfg = with_seed(with_data_root(submission.cfg, data.root), args.seed)
+    submission = load_submission(request.submission, dict(request.cfg_options))
+    data = resolve_data(request.data_root)
+    cfg = with_seed(with_data_root(submission.cfg, data.root), request.seed)
     manifests = {split: split_manifest(data.root, split) for split in ("train", "val")}
     _, world_size = get_dist_info()  # the per-process batch is the config's: weights depend on the world size
     training_hash = stable_hash(training_identity(cfg, manifests, world_size))
-    return Prepared(submission, data, cfg, training_hash, args.seed)
+    return Prepared(submission, data, cfg, training_hash, request.seed)
 
 
-def ensure_weights(prepared: Prepared, args, allow_training: bool) -> Path:
+def ensure_weights(prepared: Prepared, request: RunRequest, allow_training: bool) -> Path:
     """``--checkpoint``, else the cached weights for this training identity, else train now."""
-    if getattr(args, "checkpoint", None):
-        return Path(args.checkpoint)
+    if request.checkpoint:
+        return Path(request.checkpoint)
     cached = checkpoints.find_cached_weights(prepared.cache_dir)
     if cached is not None:
         return cached
     if not allow_training:
         raise UserError(f"no trained weights for {prepared.submission.name} (training hash {prepared.training_hash}); "
                        "run `ravar-bench train` first, or pass --checkpoint")
-    work_dir = Path(args.work_dir or "work_dirs") / prepared.training_hash
+    work_dir = Path(request.work_dir or "work_dirs") / prepared.training_hash
     meta = {"submission": prepared.submission.name, "training_hash": prepared.training_hash,
             "data": prepared.data.name, "seed": prepared.seed}
-    return train(prepared.cfg, work_dir, args.launcher, prepared.cache_dir, meta)
+    return train(prepared.cfg, work_dir, request.launcher, prepared.cache_dir, meta)
 
 
 def condition_name(perturbation: dict | None, text_control: str | None) -> str:
@@ -144,22 +145,22 @@ def condition_name(perturbation: dict | None, text_control: str | None) -> str:
     return f"{name}-text-{text_control}" if text_control else name
 
 
-def test(prepared: Prepared, weights: Path, args) -> Path:
+def test(prepared: Prepared, weights: Path, request: RunRequest) -> Path:
     """Test under the requested split, perturbation and text control; write (or reuse) the run directory."""
     from ravar_bench.perturbations.spec import parse_perturb
 
-    perturbation = parse_perturb(args.perturb, seed=prepared.seed) if args.perturb else None
-    cfg = with_test_conditions(prepared.cfg, args.split, perturbation, args.text_control, prepared.seed)
+    perturbation = parse_perturb(request.perturb, seed=prepared.seed) if request.perturb else None
+    cfg = with_test_conditions(prepared.cfg, request.split, perturbation, request.text_control, prepared.seed)
     checkpoint_sha = file_sha256(weights)
     run_id = stable_hash({"config": cfg.to_dict(), "checkpoint": checkpoint_sha}, length=12)
-    final = run_dir(Path(args.results_dir), prepared.submission.name, prepared.data.name, args.split,
-                    condition_name(perturbation, args.text_control), run_id)
+    final = run_dir(Path(request.results_dir), prepared.submission.name, prepared.data.name, request.split,
+                    condition_name(perturbation, request.text_control), run_id)
     if is_finished(final):
         if is_main_process():
             Console().print(f"[dim]identical run already finished: {final}[/]")
         return final
     started = time.perf_counter()
-    progress = TestProgress(f"test {args.split}")
+    progress = TestProgress(f"test {request.split}")
     rows, metainfo = predict(cfg, weights, staging_dir(final), progress)
     progress.stop()
     seconds = time.perf_counter() - started
@@ -168,11 +169,11 @@ def test(prepared: Prepared, weights: Path, args) -> Path:
         results = {
             "run_id": run_id, "submission": prepared.submission.name, "scale": cfg.scale,
             "submission_meta": cfg.get("meta", {}),
-            "dataset": {"name": prepared.data.name, "split": args.split, "num_samples": len(rows),
+            "dataset": {"name": prepared.data.name, "split": request.split, "num_samples": len(rows),
                         "manifest_sha256": metainfo.get("manifest_sha256"), "box_units": metainfo.get("box_units"),
                         "detections": metainfo.get("detections"),
                         "generator_version": prepared.data.generator_version},
-            "perturbation": perturbation, "text_control": args.text_control, "metrics": metrics,
+            "perturbation": perturbation, "text_control": request.text_control, "metrics": metrics,
             "provenance": provenance_record(prepared, cfg, weights, checkpoint_sha, seconds, len(rows)),
         }
         write_run(final, results, rows, cfg.pretty_text)

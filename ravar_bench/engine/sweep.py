@@ -1,8 +1,9 @@
 """``ravar-bench sweep``: the grid of (submission, split, condition) cells, each run through the run path.
 
-Each cell is one ``ravar-bench run`` invocation. The run path reuses cached checkpoints and finished
-runs (same run id), and resumes an interrupted test from its staged predictions, so running the
-sweep again after an interruption skips finished cells and continues the rest.
+Each cell is one run request (``engine.request.RunRequest``), as ``ravar-bench run`` would make. The
+run path reuses cached checkpoints and finished runs (same run id), and resumes an interrupted test
+from its staged predictions, so running the sweep again after an interruption skips finished cells
+and continues the rest.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from mmengine.config import Config
 
+from ravar_bench.engine.request import RunRequest
 from ravar_bench.errors import UserError
 from ravar_bench.models.weights import weight_paths
 from ravar_bench.paths import list_configs, project_root
@@ -38,14 +40,9 @@ class Cell:
 
         return condition_name(parse_perturb(self.perturb) if self.perturb else None, self.text_control)
 
-    def argv(self) -> list[str]:
-        """This cell's ``ravar-bench run`` arguments (without the shared options)."""
-        args = [self.submission, "--split", self.split]
-        if self.perturb:
-            args += ["--perturb", self.perturb]
-        if self.text_control:
-            args += ["--text-control", self.text_control]
-        return args
+    def request(self, shared: RunRequest) -> RunRequest:
+        """This cell's run request, with the sweep's shared options."""
+        return shared.with_cell(self.submission, self.split, self.perturb, self.text_control)
 
 
 def expand_submissions(patterns: Sequence[str] | None) -> list[str]:
@@ -104,10 +101,10 @@ def finished(cell: Cell, results_dir: Path, dataset: str) -> bool:
     return folder.is_dir() and any((d / "results.json").is_file() for d in folder.iterdir())
 
 
-def run_cell(args) -> Path:
-    """Train-if-needed and test one cell (its run arguments) through the run path; the results folder it
-    wrote or reused."""
+def run_cell(cell: Cell, shared: RunRequest) -> Path:
+    """Train-if-needed and test one cell through the run path; the results folder it wrote or reused."""
     from ravar_bench.engine.runs import ensure_weights, prepare, test
 
-    prepared = prepare(args)
-    return test(prepared, ensure_weights(prepared, args, allow_training=True), args)
+    request = cell.request(shared)
+    prepared = prepare(request)
+    return test(prepared, ensure_weights(prepared, request, allow_training=True), request)
