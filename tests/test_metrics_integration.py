@@ -69,11 +69,14 @@ def test_metric_errors_name_the_sample(case) -> None:
     samples = _data_samples(data, keys[:4])
     samples[2].pred_scores = torch.full((80,), float("nan"))
     metric = RAVARMetric(n_bootstrap=0)
-    metric.process(None, [s.to_dict() for s in samples])
-    with pytest.raises(ValueError, match=keys[2]):
-        metric.compute_metrics(metric.results)
+    with pytest.raises(ValueError, match=rf"data sample '{keys[2]}': pred_scores is not finite"):
+        metric.process(None, [s.to_dict() for s in samples])
+    samples[2].pred_scores = torch.full((80,), 1.5)
+    with pytest.raises(ValueError, match=rf"data sample '{keys[2]}': pred_scores must be probabilities in \[0, 1\]"):
+        metric.process(None, [s.to_dict() for s in samples])
+    samples[2].pred_scores = torch.full((80,), 0.5)
     samples[1].pred_box = torch.zeros(3)
-    with pytest.raises(ValueError, match=rf"pred_box of data sample '{keys[1]}' has 3 values, expected 4"):
+    with pytest.raises(ValueError, match=rf"data sample '{keys[1]}': pred_box has shape \(3,\), expected \(4,\)"):
         metric.process(None, [s.to_dict() for s in samples])
 
 
