@@ -199,3 +199,19 @@ def test_one_dataset_name_with_different_data_is_refused(tmp_path: Path) -> None
     write_fake_run(root, "b", "val", v(0.1, 0.2, 0.3), manifest="3" * 64)  # another split: other files
     with pytest.raises(LeaderboardError, match=r"read different data \(dataset.manifest_sha256 differs\)"):
         build_leaderboards([root], tmp_path / "lb", REPORTED)
+
+
+def test_the_run_index_alone_rebuilds_the_same_boards_in_either_convention(results: Path, tmp_path: Path) -> None:
+    """Each board's runs.jsonl (what git keeps instead of the run folders) reproduces every file of it."""
+    for convention in ("macro", "weighted"):
+        full, from_index = tmp_path / f"full-{convention}", tmp_path / f"index-{convention}"
+        build_leaderboards([results], full, REPORTED, convention)
+        indexes = sorted(full.rglob("runs.jsonl"))
+        assert [p.relative_to(full).as_posix() for p in indexes] == ["refava-synth/cpu/runs.jsonl",
+                                                                    "refava-synth/paper/runs.jsonl"]
+        build_leaderboards(indexes, from_index, REPORTED, convention)
+        files = sorted(p.relative_to(full) for p in full.rglob("*") if p.is_file())
+        assert files == sorted(p.relative_to(from_index) for p in from_index.rglob("*") if p.is_file())
+        assert all((full / f).read_bytes() == (from_index / f).read_bytes() for f in files)
+    record = json.loads(indexes[0].read_text().splitlines()[0])
+    assert set(record["metrics"]["conventions"]) == {"macro", "weighted"} and "config_sha256" in record["provenance"]

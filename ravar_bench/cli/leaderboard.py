@@ -7,6 +7,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from ravar_bench.cache import results_root
 from ravar_bench.cli._common import add_parser
 from ravar_bench.errors import UserError
 from ravar_bench.paths import project_root
@@ -17,7 +18,9 @@ def register(subparsers) -> None:
                         handle)
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     build = actions.add_parser("build", help="regenerate leaderboards/ from results files")
-    build.add_argument("results_dirs", nargs="*", default=["results"], metavar="RESULTS_DIR")
+    build.add_argument("results_dirs", nargs="*", metavar="RESULTS_DIR",
+                       help="results folders or runs.jsonl indexes (default: the project's leaderboards/ "
+                            "indexes and, if it exists, results/ in the user cache)")
     build.add_argument("--out", default="leaderboards", help="output folder")
     build.add_argument("--reported", help="the paper's numbers (default: leaderboards/reported.json of the project)")
     build.add_argument("--convention", choices=("macro", "weighted"), default="macro",
@@ -29,12 +32,19 @@ def default_reported() -> Path:
     return project_root() / "leaderboards" / "reported.json"
 
 
+def default_inputs() -> list[Path]:
+    """The committed run indexes under leaderboards/ and the user cache's results folder, if it exists."""
+    cached = results_root()
+    return [project_root() / "leaderboards", *([cached] if cached.is_dir() else [])]
+
+
 def handle(args: argparse.Namespace) -> int:
     from ravar_bench.leaderboard.build import build_leaderboards
     from ravar_bench.leaderboard.collect import LeaderboardError
 
     try:
-        folders = build_leaderboards(args.results_dirs, Path(args.out), Path(args.reported or default_reported()),
+        folders = build_leaderboards(args.results_dirs or default_inputs(), Path(args.out),
+                                     Path(args.reported or default_reported()),
                                      args.convention)
     except LeaderboardError as err:
         raise UserError(str(err)) from err

@@ -8,6 +8,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from ravar_bench.cache import results_root
 from ravar_bench.cli._common import add_parser
 from ravar_bench.data.splits import EVALUATION_SPLITS
 
@@ -36,7 +37,8 @@ def add_run_arguments(parser: argparse.ArgumentParser, *, with_split: bool = Tru
     parser.add_argument("--work-dir", help="where checkpoints and results go (default: ./work_dirs)")
     parser.add_argument("--launcher", choices=("none", "pytorch"), default="none",
                         help="'pytorch' under torchrun for MMEngine's distributed mode")
-    parser.add_argument("--results-dir", default="results", help="root of the results directories")
+    parser.add_argument("--results-dir", default=str(results_root()),
+                        help="root of the results directories (default: results/ in the user cache)")
     parser.add_argument("--cfg-options", nargs="+", action=ConfigOptions, default={}, metavar="KEY=VALUE",
                         help="override config entries, MMEngine style (e.g. train_cfg.max_epochs=2)")
 

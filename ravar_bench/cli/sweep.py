@@ -8,6 +8,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from ravar_bench.cache import results_root
 from ravar_bench.cli._common import add_parser
 from ravar_bench.cli.run import ConfigOptions
 from ravar_bench.data.splits import EVALUATION_SPLITS
@@ -29,7 +30,7 @@ def register(subparsers) -> None:
     parser.add_argument("--data-root", help="real RefAVA in the authors' format (default: embedded RefAVA-Synth)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--work-dir", help="where training writes (default: ./work_dirs)")
-    parser.add_argument("--results-dir", default="results")
+    parser.add_argument("--results-dir", default=str(results_root()), help="default: results/ in the user cache")
     parser.add_argument("--cfg-options", nargs="+", action=ConfigOptions, default={}, metavar="KEY=VALUE",
                         help="passed to every run, e.g. train_cfg.max_epochs=1")
     parser.add_argument("--out", default="leaderboards", help="leaderboards folder rebuilt at the end")
@@ -90,10 +91,10 @@ def handle(args: argparse.Namespace) -> int:
         rows.append((cell.submission, cell.split, cell.condition, "reused" if was_done else "ran",
                      _map(final), str(final)))
     console.print(summary(rows, f"sweep: {len(cells)} cells, {failures} failed"))
-    from ravar_bench.cli.leaderboard import default_reported
+    from ravar_bench.cli.leaderboard import default_inputs, default_reported
     from ravar_bench.leaderboard.build import build_leaderboards
 
-    build_leaderboards([results_dir], Path(args.out), default_reported())
+    build_leaderboards([*default_inputs(), results_dir], Path(args.out), default_reported())
     console.print(f"leaderboards rebuilt in {args.out}")
     return 1 if failures else 0
 

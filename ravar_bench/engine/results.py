@@ -1,4 +1,4 @@
-"""The results directory: ``results.json`` (schema below, versioned), ``samples.jsonl`` and the config.
+"""The results directory: ``results.json`` (schema below, versioned, with the run's config) and ``samples.jsonl``.
 
 A run is staged in a hidden sibling folder and renamed into place when complete, so a results
 directory either exists whole or not at all; the staging folder also holds the partial predictions
@@ -35,12 +35,12 @@ def is_finished(final: Path) -> bool:
 
 
 def write_run(final: Path, results: dict, rows: list[dict], config_text: str) -> Path:
-    """Complete the staged run: write its three files, drop the partial predictions, rename into place."""
+    """Complete the staged run: write samples.jsonl and results.json (the config's text inside), drop the
+    partial predictions, rename into place."""
     stage = staging_dir(final)
     stage.mkdir(parents=True, exist_ok=True)
-    results = {"schema": SCHEMA, "schema_version": SCHEMA_VERSION, **results}
+    results = {"schema": SCHEMA, "schema_version": SCHEMA_VERSION, **results, "config": config_text}
     atomic_write_bytes(stage / "samples.jsonl", "".join(json.dumps(row) + "\n" for row in rows).encode())
-    atomic_write_bytes(stage / "config.py", config_text.encode())
     atomic_write_bytes(stage / "results.json", json.dumps(results, indent=2, sort_keys=True).encode())
     for partial in stage.glob(PARTIAL_PATTERN):
         partial.unlink()
@@ -55,9 +55,13 @@ def write_run(final: Path, results: dict, rows: list[dict], config_text: str) ->
 
 def read_results(path: Path) -> dict:
     """A results.json, checked for schema and version."""
-    data = json.loads(Path(path).read_text())
+    return check_schema(json.loads(Path(path).read_text()), path)
+
+
+def check_schema(data: dict, source) -> dict:
+    """``data`` if it declares this schema and version; else a ValueError naming ``source`` and the field."""
     if data.get("schema") != SCHEMA:
-        raise ValueError(f"{path}: field 'schema' must be {SCHEMA!r}, got {data.get('schema')!r}")
+        raise ValueError(f"{source}: field 'schema' must be {SCHEMA!r}, got {data.get('schema')!r}")
     if data.get("schema_version") != SCHEMA_VERSION:
-        raise ValueError(f"{path}: schema_version {data.get('schema_version')!r} is not {SCHEMA_VERSION}")
+        raise ValueError(f"{source}: schema_version {data.get('schema_version')!r} is not {SCHEMA_VERSION}")
     return data
