@@ -21,7 +21,7 @@ import numpy as np  # noqa: E402
 from sklearn.metrics import average_precision_score, roc_auc_score  # noqa: E402
 
 from ravar_bench.metrics import CONVENTIONS, class_average, compute_ravar_metrics, per_class_ap_auroc  # noqa: E402
-from ravar_bench.metrics.synthetic import synthetic_predictions  # noqa: E402
+from ravar_bench.testing.predictions import synthetic_predictions  # noqa: E402
 
 NUM_SAMPLES = 36_630
 

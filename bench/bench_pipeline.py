@@ -16,7 +16,7 @@ import numpy as np
 from mmengine.dataset import pseudo_collate
 from torch.utils.data import DataLoader
 
-from ravar_bench.data import RefAVADataset
+from ravar_bench.data.dataset import RefAVADataset
 from ravar_bench.data.format import RefAVARecord, frame_path, make_key, write_split
 from ravar_bench.data.frames import find_frame_source, frame_indices, window_seconds
 

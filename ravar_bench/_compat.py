@@ -1,7 +1,8 @@
 """The one place where ravar-bench patches third-party packages.
 
 Each patch names the upstream problem it works around and has a test in ``tests/test_compat.py``
-that fails without it. :func:`apply` is idempotent and runs on ``import ravar_bench``, before any
+that fails without it. :func:`apply` is idempotent and runs on ``import ravar_bench.registry`` (which every
+build goes through; ``import ravar_bench`` alone stays light for the CLI), before any
 ``mmdet.models`` / ``mmaction.models`` import.
 
 1. ``mmcv._ext``: mmcv-lite (the only mmcv 2.x on PyPI with a wheel) ships no compiled ops, yet
@@ -18,14 +19,21 @@ that fails without it. :func:`apply` is idempotent and runs on ``import ravar_be
    logs, NumPy arrays and scalars in the message hub), so ``resume`` fails. We register (through
    MMEngine's own ``CheckpointLoader.register_scheme``) a local loader that stays weights-only and
    allows exactly those types.
+5. ``torch.linspace`` on the meta device: MMAction2's ViTs read their drop-path schedule with
+   ``torch.linspace(...)[i].item()``, which a meta tensor cannot answer, so a paper-scale baseline
+   cannot be counted without allocating it. :func:`host_linspace` (a context manager, used only while
+   counting parameters) builds that schedule on the host; it holds no parameters, so no count changes.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import importlib.machinery
 import importlib.util
 import sys
 import types
+from collections.abc import Iterator
 from typing import NoReturn
 
 import torch
@@ -173,6 +181,17 @@ def _install_checkpoint_loader() -> None:
     from mmengine.runner.checkpoint import CheckpointLoader
 
     CheckpointLoader.register_scheme(prefixes="", loader=_load_local_checkpoint, force=True)
+
+
+@contextlib.contextmanager
+def host_linspace() -> Iterator[None]:
+    """Make ``torch.linspace`` build on the CPU while the block runs (see patch 5 above)."""
+    original = torch.linspace
+    torch.linspace = functools.partial(original, device="cpu")
+    try:
+        yield
+    finally:
+        torch.linspace = original
 
 
 PATCHES = (_install_mmcv_ext, _install_drn_stub, _disable_mmaction_multimodal, _install_checkpoint_loader)

@@ -6,6 +6,12 @@ import os
 from pathlib import Path
 
 
+def results_root() -> Path:
+    """Where runs write their results directories by default: ``results/`` in the user cache, outside the
+    source tree (the leaderboards keep a compact index of the runs they show, see docs/RESULTS.md)."""
+    return cache_root() / "results"
+
+
 def cache_root() -> Path:
     """The user cache folder (RefAVA-Synth, trained checkpoints); not created here."""
     configured = os.environ.get("RAVAR_BENCH_CACHE")

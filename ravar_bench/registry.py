@@ -7,8 +7,12 @@ in scope ``ravar_bench``. ``locations`` lets a lookup import the defining packag
 
 import copy
 
-from mmengine import registry as mmengine_registry
-from mmengine.registry import DefaultScope, Registry
+from ravar_bench import _compat
+
+_compat.apply()  # before any lookup imports mmdet.models or mmaction.models, or a Runner loads a checkpoint
+
+from mmengine import registry as mmengine_registry  # noqa: E402
+from mmengine.registry import DefaultScope, Registry  # noqa: E402
 
 SCOPE = "ravar_bench"
 
@@ -18,9 +22,10 @@ def _child(parent: Registry, locations: list[str] | None = None) -> Registry:
 
 
 MODELS = _child(mmengine_registry.MODELS, ["ravar_bench.models", "ravar_bench.models.external"])
-DATASETS = _child(mmengine_registry.DATASETS, ["ravar_bench.data"])
-TRANSFORMS = _child(mmengine_registry.TRANSFORMS, ["ravar_bench.data", "ravar_bench.perturbations"])
-METRICS = _child(mmengine_registry.METRICS, ["ravar_bench.metrics"])
+DATASETS = _child(mmengine_registry.DATASETS, ["ravar_bench.data.dataset"])
+TRANSFORMS = _child(mmengine_registry.TRANSFORMS,
+                    ["ravar_bench.data.transforms", "ravar_bench.perturbations.transform"])
+METRICS = _child(mmengine_registry.METRICS, ["ravar_bench.metrics.ravar_metric"])
 HOOKS = _child(mmengine_registry.HOOKS, ["ravar_bench.engine.progress"])
 # A new root: MMEngine has no notion of a test-time corruption.
 PERTURBATIONS = Registry("perturbation", scope=SCOPE, locations=["ravar_bench.perturbations"])

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
+import torch
 from mmengine.structures import BaseDataElement
+
+from ravar_bench.data.format import NUM_CLASSES
 
 
 class RAVARDataSample(BaseDataElement):
@@ -17,3 +21,21 @@ class RAVARDataSample(BaseDataElement):
       category names): the detector output for the location-semantic stream (N may be 0);
     - ``pred_scores`` float [80] (probabilities), ``pred_box`` float [4]: set by ``predict``.
     """
+
+
+def prediction_problem(pred_scores, pred_box) -> str | None:
+    """The one check of the prediction contract: what is wrong with one sample's ``pred_scores`` (80
+    probabilities) and ``pred_box`` (4 finite numbers), or None when nothing is."""
+    arrays = {}
+    for name, value, size in (("pred_scores", pred_scores, NUM_CLASSES), ("pred_box", pred_box, 4)):
+        if value is None:
+            return f"{name} is missing"
+        array = np.asarray(value.detach().cpu() if isinstance(value, torch.Tensor) else value, dtype=np.float64)
+        if array.shape != (size,):
+            return f"{name} has shape {array.shape}, expected ({size},)"
+        if not np.isfinite(array).all():
+            return f"{name} is not finite"
+        arrays[name] = array
+    if arrays["pred_scores"].min() < 0 or arrays["pred_scores"].max() > 1:
+        return "pred_scores must be probabilities in [0, 1]"
+    return None

@@ -4,7 +4,8 @@
 # 2-layer LlamaModel, all trainable. submissions/paper/askanything.py: ViT-g + Q-Former + LLaMA-13B, frozen.
 _base_ = ["./_base_/default_runtime.py", "./_base_/datasets/refava.py", "./_base_/schedules/cpu.py"]
 scale = "cpu"
-meta = dict(display_name="AskAnything", group="VQA", paper="Li et al., arXiv 2305.06355 (VideoChat)")
+meta = dict(display_name="AskAnything", group="VQA", paper="Li et al., arXiv 2305.06355 (VideoChat)",
+            tables=["main"])
 vocab_size = 4096
 model = dict(
     type="ReferringBaseline",

@@ -4,7 +4,8 @@
 # CPU scale: the tiny encoders of RefAtomNet's CPU config. submissions/paper/blip2.py: ViT-g (frozen) + Q-Former.
 _base_ = ["./_base_/default_runtime.py", "./_base_/datasets/refava.py", "./_base_/schedules/cpu.py"]
 scale = "cpu"
-meta = dict(display_name="BLIPv2", group="VTR", paper="Li et al., ICML 2023")
+meta = dict(display_name="BLIPv2", group="VTR", paper="Li et al., ICML 2023",
+            tables=["main"])
 vocab_size = 4096
 model = dict(
     type="ReferringBaseline",

@@ -4,7 +4,8 @@
 _base_ = ["./_base_/default_runtime.py", "./_base_/datasets/refava.py", "./_base_/schedules/cpu.py",
           "./_base_/models/referring_clip.py"]
 scale = "cpu"
-meta = dict(display_name="CLIP4Clip", group="VTR", paper="Luo et al., Neurocomputing 2022")
+meta = dict(display_name="CLIP4Clip", group="VTR", paper="Luo et al., Neurocomputing 2022",
+            tables=["main"])
 model = dict(
     visual=dict(type="FrameBackbone", image_size=64, output="image_embeds", out_dim=128,
                 backbone=dict(type="TransformersModel", config_class="CLIPVisionConfig",

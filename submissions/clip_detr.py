@@ -3,7 +3,8 @@
 # best-matching objects, CLIP's global key-frame embedding and the reference feed the heads. CPU scale: DETR with
 # a ResNet-18 of 16 base channels and 1+1 transformer layers of width 64. Paper scale: DETR-R50 + CLIP ViT-B/32.
 _base_ = ["./clip_sam.py"]
-meta = dict(display_name="CLIP+DETR", group="SF", paper="Radford et al., ICML 2021 + Carion et al., ECCV 2020")
+meta = dict(display_name="CLIP+DETR", group="SF", paper="Radford et al., ICML 2021 + Carion et al., ECCV 2020",
+            tables=["main"])
 detr_dim = 64
 model = dict(
     visual=dict(_delete_=True, type="DETRQueries", detector=dict(

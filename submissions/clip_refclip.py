@@ -3,7 +3,8 @@
 # DarkNet-53), scored by the CLIP reference embedding; the best-matching anchors, CLIP's global key-frame
 # embedding and the reference feed the heads. CPU scale: an MMDetection ResNet-18 of 16 base channels.
 _base_ = ["./clip_sam.py"]
-meta = dict(display_name="CLIP+RefCLIP", group="SF", paper="Radford et al., ICML 2021 + Jin et al., CVPR 2023")
+meta = dict(display_name="CLIP+RefCLIP", group="SF", paper="Radford et al., ICML 2021 + Jin et al., CVPR 2023",
+            tables=["main"])
 model = dict(
     visual=dict(_delete_=True, type="FrameBackbone", source="keyframe", out_dim=128,
                 backbone=dict(type="mmdet.ResNet", depth=18, base_channels=16, num_stages=4, out_indices=(3,),

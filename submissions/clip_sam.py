@@ -5,7 +5,8 @@
 _base_ = ["./_base_/default_runtime.py", "./_base_/datasets/refava.py", "./_base_/schedules/cpu.py",
           "./_base_/models/referring_clip.py"]
 scale = "cpu"
-meta = dict(display_name="CLIP+SAM", group="SF", paper="Radford et al., ICML 2021 + Kirillov et al., ICCV 2023")
+meta = dict(display_name="CLIP+SAM", group="SF", paper="Radford et al., ICML 2021 + Kirillov et al., ICCV 2023",
+            tables=["main"])
 clip_image = dict(type="FrameBackbone", source="keyframe", image_size=64, output="image_embeds", out_dim=128,
                   backbone=dict(type="TransformersModel", config_class="CLIPVisionConfig",
                                 model_class="CLIPVisionModelWithProjection", hidden_size=128, intermediate_size=512,

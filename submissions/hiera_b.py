@@ -4,7 +4,8 @@
 _base_ = ["./_base_/default_runtime.py", "./_base_/datasets/refava.py", "./_base_/schedules/cpu.py",
           "./_base_/models/aal.py"]
 scale = "cpu"
-meta = dict(display_name="Hiera-B", group="AAL", paper="Ryali et al., ICML 2023")
+meta = dict(display_name="Hiera-B", group="AAL", paper="Ryali et al., ICML 2023",
+            tables=["main"])
 model = dict(
     visual=dict(type="FrameBackbone", out_dim=128,
                 backbone=dict(type="TimmModel", model_name="hiera_tiny_224", num_classes=0, img_size=(64, 64),

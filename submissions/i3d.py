@@ -4,7 +4,8 @@
 _base_ = ["./_base_/default_runtime.py", "./_base_/datasets/refava.py", "./_base_/schedules/cpu.py",
           "./_base_/models/aal.py"]
 scale = "cpu"
-meta = dict(display_name="I3D", group="AAL", paper="Carreira & Zisserman, CVPR 2017")
+meta = dict(display_name="I3D", group="AAL", paper="Carreira & Zisserman, CVPR 2017",
+            tables=["main"])
 model = dict(
     visual=dict(type="VideoBackbone", out_dim=128,
                 backbone=dict(type="mmaction.ResNet3d", depth=18, base_channels=16, pretrained=None,

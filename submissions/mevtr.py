@@ -3,5 +3,6 @@
 # similarity to the reference (key-event pooling), the reference through CLIP's text tower; [v, t, v*t] feeds
 # the heads. CPU scale: 2-layer CLIP towers of width 128, 1 temporal layer, random init. Paper: CLIP ViT-B/32.
 _base_ = ["./clip4clip.py"]
-meta = dict(display_name="MeVTR", group="VTR", paper="Zhang et al., CVPR 2023")
+meta = dict(display_name="MeVTR", group="VTR", paper="Zhang et al., CVPR 2023",
+            tables=["main"])
 model = dict(fusion=dict(temporal_layers=1, num_heads=4, pool="text"))

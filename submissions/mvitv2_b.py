@@ -4,7 +4,8 @@
 _base_ = ["./_base_/default_runtime.py", "./_base_/datasets/refava.py", "./_base_/schedules/cpu.py",
           "./_base_/models/aal.py"]
 scale = "cpu"
-meta = dict(display_name="MViTv2-B", group="AAL", paper="Li et al., CVPR 2022")
+meta = dict(display_name="MViTv2-B", group="AAL", paper="Li et al., CVPR 2022",
+            tables=["main"])
 model = dict(
     visual=dict(type="VideoBackbone", out_dim=128,
                 backbone=dict(type="mmaction.MViT", spatial_size=64, temporal_size=8,

@@ -5,7 +5,8 @@
 _base_ = ["./_base_/default_runtime.py", "./_base_/datasets/refava.py", "./_base_/schedules/cpu.py",
           "./_base_/models/referring_bert.py"]
 scale = "cpu"
-meta = dict(display_name="Singularity", group="VQA", paper="Lei et al., arXiv 2206.03428")
+meta = dict(display_name="Singularity", group="VQA", paper="Lei et al., arXiv 2206.03428",
+            tables=["main"])
 model = dict(
     prompt="What is {} doing?",
     visual=dict(type="FrameBackbone", source="keyframe", image_size=64, output="last_hidden_state", out_dim=128,

@@ -6,7 +6,8 @@
 _base_ = ["./_base_/default_runtime.py", "./_base_/datasets/refava.py", "./_base_/schedules/cpu.py",
           "./_base_/models/referring_bert.py"]
 scale = "cpu"
-meta = dict(display_name="Su et al.", group="VOS", paper="Su et al., TIP 2023")
+meta = dict(display_name="Su et al.", group="VOS", paper="Su et al., TIP 2023",
+            tables=["main"])
 model = dict(
     visual=dict(type="VideoBackbone", out_dim=128,
                 backbone=dict(type="mmaction.ResNet3d", depth=18, base_channels=16, pretrained=None,

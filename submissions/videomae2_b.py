@@ -4,7 +4,8 @@
 _base_ = ["./_base_/default_runtime.py", "./_base_/datasets/refava.py", "./_base_/schedules/cpu.py",
           "./_base_/models/aal.py"]
 scale = "cpu"
-meta = dict(display_name="VideoMAE2-B", group="AAL", paper="Wang et al., CVPR 2023")
+meta = dict(display_name="VideoMAE2-B", group="AAL", paper="Wang et al., CVPR 2023",
+            tables=["main"])
 model = dict(
     visual=dict(type="VideoBackbone", out_dim=128,
                 backbone=dict(type="mmaction.VisionTransformer", img_size=64, patch_size=16, embed_dims=128, depth=2,

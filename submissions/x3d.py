@@ -4,7 +4,8 @@
 _base_ = ["./_base_/default_runtime.py", "./_base_/datasets/refava.py", "./_base_/schedules/cpu.py",
           "./_base_/models/aal.py"]
 scale = "cpu"
-meta = dict(display_name="X3D", group="AAL", paper="Feichtenhofer, CVPR 2020")
+meta = dict(display_name="X3D", group="AAL", paper="Feichtenhofer, CVPR 2020",
+            tables=["main"])
 model = dict(
     visual=dict(type="VideoBackbone", out_dim=64,
                 backbone=dict(type="mmaction.X3D", gamma_w=0.5, gamma_b=0.5, gamma_d=0.5)),

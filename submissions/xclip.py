@@ -4,7 +4,8 @@
 # 2-layer towers of width 128, random init. submissions/paper/xclip.py: X-CLIP ViT-B/32 (8 frames).
 _base_ = ["./_base_/default_runtime.py", "./_base_/datasets/refava.py", "./_base_/schedules/cpu.py"]
 scale = "cpu"
-meta = dict(display_name="X-CLIP", group="VTR", paper="Ni et al., ECCV 2022")
+meta = dict(display_name="X-CLIP", group="VTR", paper="Ni et al., ECCV 2022",
+            tables=["main"])
 vocab_size = 4096
 model = dict(
     type="ReferringBaseline",

@@ -27,8 +27,8 @@ def tiny_synth(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def tiny_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A tiny RefAVA in the authors' format (train and val; ravar_bench.data.testing), once per module."""
-    from ravar_bench.data.testing import write_tiny_refava
+    """A tiny RefAVA in the authors' format (train and val; ravar_bench.testing.refava), once per module."""
+    from ravar_bench.testing.refava import write_tiny_refava
 
     return write_tiny_refava(tmp_path_factory.mktemp("refava"), splits=("train", "val"))
 

@@ -2,6 +2,7 @@
 output; frozen parts stay frozen; local weights load or fail by name; paper-scale counts against Table 9."""
 
 import re
+from pathlib import Path
 
 import pytest
 import torch
@@ -10,13 +11,19 @@ from mmengine.dataset import pseudo_collate
 from mmengine.registry import DefaultScope
 
 import ravar_bench.models.baselines  # noqa: F401  (registers the baselines)
-from ravar_bench.models.baselines import ReferringBaseline, count_baseline_parameters
+from ravar_bench.models import count_parameters
+from ravar_bench.models.baselines import ReferringBaseline
 from ravar_bench.models.baselines.encoders import TextFeatures
+from ravar_bench.paths import list_configs
 from ravar_bench.registry import MODELS
 from ravar_bench.structures import RAVARDataSample
 
-BASELINES = ("i3d", "x3d", "mvitv2_b", "videomae2_b", "hiera_b", "singularity", "askanything", "mevtr", "clip4clip",
-             "xclip", "blip2", "clip_sam", "clip_detr", "clip_refclip", "su_vos")
+ROOT = Path(__file__).resolve().parents[1]
+# The CPU-scale submissions built from the baseline model class, found by listing, not by name.
+BASELINES = [Path(path).stem for path in list_configs("submissions", ROOT)
+             if "/" not in path.removeprefix("submissions/")
+             and Config.fromfile(str(ROOT / path)).model.type == "ReferringBaseline"]
+# The paper's Table 2 grouping of its 15 baselines.
 GROUPS = dict(i3d="AAL", x3d="AAL", mvitv2_b="AAL", videomae2_b="AAL", hiera_b="AAL", singularity="VQA",
               askanything="VQA", mevtr="VTR", clip4clip="VTR", xclip="VTR", blip2="VTR", clip_sam="SF",
               clip_detr="SF", clip_refclip="SF", su_vos="VOS")
@@ -53,6 +60,10 @@ def packed(texts=("the man in red on the left", "a woman with a hat"), seed: int
                       keyframe=torch.randint(0, 256, (3, 128, 128), generator=g, dtype=torch.uint8))
         samples.append(dict(inputs=inputs, data_samples=ds))
     return pseudo_collate(samples)
+
+
+def test_every_baseline_of_the_paper_has_a_submission() -> None:
+    assert sorted(BASELINES) == sorted(GROUPS)
 
 
 @pytest.mark.parametrize("name", BASELINES)
@@ -163,7 +174,7 @@ def test_tokenizer_must_fit_the_text_encoder() -> None:
 
 @pytest.mark.parametrize("name", sorted(TABLE9))
 def test_paper_scale_counts_match_table9(name: str) -> None:
-    count = count_baseline_parameters(config(name, paper=True).model) / 1e6
+    count = count_parameters(config(name, paper=True).model) / 1e6
     if name == "xclip":
         # transformers' X-CLIP-B/32 has ~198M; Table 9's 150M is X-CLIP without its video-specific modules
         # (cross-frame message tokens, multi-frame integration transformer, video-specific prompts).
@@ -176,5 +187,5 @@ def test_paper_scale_counts_match_table9(name: str) -> None:
 
 def test_mvitv2_b_count_is_the_published_architecture() -> None:
     # Table 9 lists 71M, which matches no MViTv2-B; the architecture has 51.2M (Li et al., CVPR 2022, Kinetics).
-    count = count_baseline_parameters(config("mvitv2_b", paper=True).model) / 1e6
+    count = count_parameters(config("mvitv2_b", paper=True).model) / 1e6
     assert abs(count - 51.2) <= 0.15 * 51.2 and abs(count - 71) > 0.15 * 71

@@ -151,3 +151,26 @@ def test_mmengine_runner_resumes_under_weights_only(tmp_path: Path) -> None:
     resumed = train(max_epochs=2, resume=True)
     assert resumed.epoch == 2 and (tmp_path / "epoch_2.pth").exists()
     assert ravar_bench.__version__
+
+
+def test_host_linspace_is_needed_to_build_a_vit_on_the_meta_device() -> None:
+    """Patch 5: MMAction2's ViT reads its drop-path schedule with ``.item()``, which meta tensors refuse.
+    Each case runs in a fresh interpreter: once a ViT has been built, later meta builds no longer fail."""
+    build = textwrap.dedent("""
+        import contextlib, torch
+        from ravar_bench import _compat
+        from ravar_bench.registry import MODELS, build
+        cfg = dict(type="mmaction.VisionTransformer", img_size=32, patch_size=16, embed_dims=48, depth=2,
+                   num_heads=2, num_frames=4, drop_path_rate=0.1)
+        with {context}, torch.device("meta"):
+            model = build(MODELS, cfg)
+        assert all(p.is_meta for p in model.parameters()) and torch.linspace(0, 1, 3).device.type == "cpu"
+        print("built", sum(p.numel() for p in model.parameters()))
+    """)
+    run = [sys.executable, "-c"]
+    without = subprocess.run([*run, build.format(context="contextlib.nullcontext()")], capture_output=True,
+                             text=True, timeout=300)
+    assert without.returncode != 0 and "cannot be called on meta tensors" in without.stderr, without.stderr[-2000:]
+    with_patch = subprocess.run([*run, build.format(context="_compat.host_linspace()")], capture_output=True,
+                                text=True, timeout=300)
+    assert with_patch.returncode == 0 and with_patch.stdout.startswith("built "), with_patch.stderr[-2000:]

@@ -14,11 +14,11 @@ from mmdet.structures import DetDataSample
 from mmengine.structures import InstanceData
 from PIL import Image
 
-from ravar_bench.cli._common import CLIError
+from ravar_bench.cli.data import detect_command
 from ravar_bench.cli.main import main
-from ravar_bench.data.commands import detect_command
 from ravar_bench.data.format import PICKLE_KINDS, detections_name, pickle_name
-from ravar_bench.data.testing import HEIGHT, WIDTH
+from ravar_bench.errors import UserError
+from ravar_bench.testing.refava import HEIGHT, WIDTH
 
 
 def _tables(root: Path, split: str) -> list[dict]:
@@ -110,7 +110,7 @@ def test_detect_converts_mmdet_outputs_to_a_detections_file(root, tmp_path):
     assert entry["names"] == ["person", "car"] and entry["scores"] == [0.9, 0.6]
     # Pixel boxes / (64, 48), clipped to the frame.
     np.testing.assert_allclose(entry["boxes"], [[0, 0, 0.5, 0.5], [0.25, 0.25, 1.0, 1.0]])
-    from ravar_bench.data import RefAVADataset
+    from ravar_bench.data.dataset import RefAVADataset
 
     sample = RefAVADataset(root, "val", pipeline=[dict(type="SampleClip"), dict(type="DecodeFrames"),
                                                   dict(type="PackRAVARInputs")])[0]["data_samples"]
@@ -121,5 +121,5 @@ def test_detect_without_checkpoint_is_a_clear_error(root, tmp_path):
     (tmp_path / "det.py").write_text("model = dict()\n")
     args = argparse.Namespace(root=str(root), detector=str(tmp_path / "det.py"), checkpoint=str(tmp_path / "no.pth"),
                               split=None, score_threshold=0.3)
-    with pytest.raises(CLIError, match=r"checkpoint file .*no.pth not found"):
+    with pytest.raises(UserError, match=r"checkpoint file .*no.pth not found"):
         detect_command(args)

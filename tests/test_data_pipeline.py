@@ -14,15 +14,14 @@ import torch
 from mmengine.dataset import pseudo_collate
 from torch.utils.data import DataLoader
 
-from ravar_bench.data import RefAVADataset
 from ravar_bench.data.ava import AVA_ACTIONS
-from ravar_bench.data.dataset import shuffle_references
+from ravar_bench.data.dataset import RefAVADataset, shuffle_references
 from ravar_bench.data.format import detections_name, frame_index
 from ravar_bench.data.frames import find_frame_source, frame_indices, read_image_rgb, window_seconds
 from ravar_bench.data.problems import RefAVAFormatError
-from ravar_bench.data.testing import HEIGHT, NUM_FRAMES, RED, WIDTH, decode_index, tiny_records, write_tiny_refava
 from ravar_bench.data.transforms import DecodeFrames, PackRAVARInputs, ResizeClip, SampleClip
 from ravar_bench.registry import DATASETS, TRANSFORMS
+from ravar_bench.testing.refava import HEIGHT, NUM_FRAMES, RED, WIDTH, decode_index, tiny_records, write_tiny_refava
 
 PIPELINE = [dict(type="SampleClip", num_frames=8), dict(type="DecodeFrames"), dict(type="ResizeClip", size=(32, 40)),
             dict(type="PackRAVARInputs")]

@@ -12,7 +12,7 @@ import pytest
 from ravar_bench.data.format import pickle_name
 from ravar_bench.data.problems import RefAVAFormatError
 from ravar_bench.data.refava import read_split, validate_split
-from ravar_bench.data.testing import HEIGHT, WIDTH, tiny_records, write_tiny_refava
+from ravar_bench.testing.refava import HEIGHT, WIDTH, tiny_records, write_tiny_refava
 
 KEY = "vid_a___902___1"
 

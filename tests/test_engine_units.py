@@ -74,9 +74,10 @@ def test_write_run_is_all_or_nothing(tmp_path: Path) -> None:
     stage.mkdir(parents=True)
     (stage / "predictions.rank0.jsonl").write_text('{"key": "a"}\n')
     write_run(final, {"metrics": {}}, [{"key": "a"}], "x = 1\n")
-    assert not stage.exists() and sorted(p.name for p in final.iterdir()) == ["config.py", "results.json",
+    assert not stage.exists() and sorted(p.name for p in final.iterdir()) == ["results.json",
                                                                                "samples.jsonl"]
     assert read_results(final / "results.json")["schema_version"] == 1
+    assert read_results(final / "results.json")["config"] == "x = 1\n"
 
 
 def test_read_results_rejects_other_schemas(tmp_path: Path) -> None:

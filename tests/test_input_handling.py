@@ -216,7 +216,7 @@ def test_ctrl_c_is_one_line(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
 
 
 def test_leaderboard_build_from_other_results_keeps_committed_files(tmp_path: Path, monkeypatch, capsys) -> None:
-    from ravar_bench.leaderboard.testing import write_fake_run
+    from ravar_bench.testing.runs import write_fake_run
 
     shutil.copytree(PROJECT / "leaderboards", tmp_path / "leaderboards")
     committed = {p: p.read_bytes() for p in (tmp_path / "leaderboards").rglob("*") if p.is_file()}
@@ -311,5 +311,5 @@ def test_output_files_follow_the_umask(tiny_root: Path, tmp_path: Path) -> None:
                      "--out", str(tmp_path / "sheet.png")]) == 0
     finally:
         os.umask(old)
-    for path in (final / "results.json", final / "samples.jsonl", final / "config.py", tmp_path / "sheet.png"):
+    for path in (final / "results.json", final / "samples.jsonl", tmp_path / "sheet.png"):
         assert stat.S_IMODE(path.stat().st_mode) == 0o644, path

@@ -13,14 +13,16 @@ import pytest
 from ravar_bench.cli.main import main
 from ravar_bench.leaderboard.build import build_leaderboards
 from ravar_bench.leaderboard.collect import LeaderboardError
-from ravar_bench.leaderboard.testing import write_fake_run
+from ravar_bench.testing.runs import write_fake_run
 
 REPORTED = Path(__file__).resolve().parents[1] / "leaderboards" / "reported.json"
-PAPER = Path("/work/shared/seed/refatomnet-paper.txt")
+PAPER = Path(__file__).resolve().parent / "data" / "refatomnet-paper-tables.txt"  # Tables 2 and 3 of the paper
 
 
 def v(miou: float, map_: float, auroc: float) -> dict:
     return {"mIoU": miou, "mAP": map_, "AUROC": auroc}
+
+OURS = ["main", "ablation_modules", "ablation_fusion"]  # meta.tables of submissions/refatomnet.py
 
 
 @pytest.fixture
@@ -28,15 +30,18 @@ def results(tmp_path: Path) -> Path:
     """Four submissions in three groups, an ablation and a fusion variant, every kind of condition."""
     root = tmp_path / "results"
     for split, base in (("val", 0.50), ("test", 0.52)):
-        write_fake_run(root, "refatomnet", split, v(0.30, base, 0.70), display_name="RefAtomNet", group="Ours")
+        write_fake_run(root, "refatomnet", split, v(0.30, base, 0.70), display_name="RefAtomNet", group="Ours",
+                       tables=OURS)
         write_fake_run(root, "baselines/blip2", split, v(0.20, base - 0.1, 0.60), display_name="BLIPv2",
                        group="VTR")
         write_fake_run(root, "baselines/i3d", split, v(0.01, base - 0.2, 0.55), display_name="I3D", group="AAL")
-        write_fake_run(root, "ablations/wo_caaf", split, v(0.25, base - 0.05, 0.65), display_name="w/o CAAF")
-        write_fake_run(root, "fusion/addition", split, v(0.22, base - 0.07, 0.64), display_name="Addition")
+        write_fake_run(root, "ablations/wo_caaf", split, v(0.25, base - 0.05, 0.65), display_name="w/o CAAF",
+                       tables=["ablation_modules"])
+        write_fake_run(root, "fusion/addition", split, v(0.22, base - 0.07, 0.64), display_name="Addition",
+                       tables=["ablation_fusion"])
     # An older run of the same cell: must lose to the newer one above.
     write_fake_run(root, "refatomnet", "test", v(0.99, 0.99, 0.99), display_name="RefAtomNet",
-                   run_id="ffffffffffff", created_utc="2025-06-01T00:00:00+00:00")
+                   run_id="ffffffffffff", created_utc="2025-06-01T00:00:00+00:00", tables=OURS)
     for severity, drop in ((1, 0.02), (3, 0.08)):
         for split in ("val", "test"):
             write_fake_run(root, "refatomnet", split, v(0.28, 0.5 - drop, 0.68), display_name="RefAtomNet",
@@ -194,3 +199,19 @@ def test_one_dataset_name_with_different_data_is_refused(tmp_path: Path) -> None
     write_fake_run(root, "b", "val", v(0.1, 0.2, 0.3), manifest="3" * 64)  # another split: other files
     with pytest.raises(LeaderboardError, match=r"read different data \(dataset.manifest_sha256 differs\)"):
         build_leaderboards([root], tmp_path / "lb", REPORTED)
+
+
+def test_the_run_index_alone_rebuilds_the_same_boards_in_either_convention(results: Path, tmp_path: Path) -> None:
+    """Each board's runs.jsonl (what git keeps instead of the run folders) reproduces every file of it."""
+    for convention in ("macro", "weighted"):
+        full, from_index = tmp_path / f"full-{convention}", tmp_path / f"index-{convention}"
+        build_leaderboards([results], full, REPORTED, convention)
+        indexes = sorted(full.rglob("runs.jsonl"))
+        assert [p.relative_to(full).as_posix() for p in indexes] == ["refava-synth/cpu/runs.jsonl",
+                                                                    "refava-synth/paper/runs.jsonl"]
+        build_leaderboards(indexes, from_index, REPORTED, convention)
+        files = sorted(p.relative_to(full) for p in full.rglob("*") if p.is_file())
+        assert files == sorted(p.relative_to(from_index) for p in from_index.rglob("*") if p.is_file())
+        assert all((full / f).read_bytes() == (from_index / f).read_bytes() for f in files)
+    record = json.loads(indexes[0].read_text().splitlines()[0])
+    assert set(record["metrics"]["conventions"]) == {"macro", "weighted"} and "config_sha256" in record["provenance"]

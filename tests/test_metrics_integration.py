@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
 
@@ -11,13 +10,14 @@ import pytest
 import torch
 from mmengine.evaluator import Evaluator
 
-from ravar_bench.cli._common import CLIError
 from ravar_bench.cli.main import main
-from ravar_bench.metrics import RAVARMetric, compute_ravar_metrics
-from ravar_bench.metrics.score_file import score_command
-from ravar_bench.metrics.synthetic import synthetic_predictions
+from ravar_bench.errors import UserError
+from ravar_bench.metrics import compute_ravar_metrics
+from ravar_bench.metrics.ravar_metric import RAVARMetric
+from ravar_bench.metrics.samples_file import read_samples
 from ravar_bench.registry import METRICS
 from ravar_bench.structures import RAVARDataSample
+from ravar_bench.testing.predictions import synthetic_predictions
 
 N_BOOT = 30
 
@@ -69,11 +69,14 @@ def test_metric_errors_name_the_sample(case) -> None:
     samples = _data_samples(data, keys[:4])
     samples[2].pred_scores = torch.full((80,), float("nan"))
     metric = RAVARMetric(n_bootstrap=0)
-    metric.process(None, [s.to_dict() for s in samples])
-    with pytest.raises(ValueError, match=keys[2]):
-        metric.compute_metrics(metric.results)
+    with pytest.raises(ValueError, match=rf"data sample '{keys[2]}': pred_scores is not finite"):
+        metric.process(None, [s.to_dict() for s in samples])
+    samples[2].pred_scores = torch.full((80,), 1.5)
+    with pytest.raises(ValueError, match=rf"data sample '{keys[2]}': pred_scores must be probabilities in \[0, 1\]"):
+        metric.process(None, [s.to_dict() for s in samples])
+    samples[2].pred_scores = torch.full((80,), 0.5)
     samples[1].pred_box = torch.zeros(3)
-    with pytest.raises(ValueError, match=rf"pred_box of data sample '{keys[1]}' has 3 values, expected 4"):
+    with pytest.raises(ValueError, match=rf"data sample '{keys[1]}': pred_box has shape \(3,\), expected \(4,\)"):
         metric.process(None, [s.to_dict() for s in samples])
 
 
@@ -118,17 +121,14 @@ def test_score_bad_lines(tmp_path: Path, edit, message: str) -> None:
     edit(record)
     lines[2] = json.dumps(record)
     path.write_text("\n".join(lines) + "\n")
-    args = argparse.Namespace(samples=str(path), convention="macro", seed=0, json_out=None)
-    with pytest.raises(CLIError, match=str(path).replace(".", r"\.") + message):
-        score_command(args)
+    with pytest.raises(UserError, match=str(path).replace(".", r"\.") + message):
+        read_samples(path)
 
 
 def test_score_rejects_invalid_json_and_missing_file(tmp_path: Path) -> None:
     path = tmp_path / "samples.jsonl"
     path.write_text('{"key": "a"\n')
-    args = argparse.Namespace(samples=str(path), convention="macro", seed=0, json_out=None)
-    with pytest.raises(CLIError, match=r"samples\.jsonl:1: not valid JSON"):
-        score_command(args)
-    args.samples = str(tmp_path / "absent.jsonl")
-    with pytest.raises(CLIError, match="no such file"):
-        score_command(args)
+    with pytest.raises(UserError, match=r"samples\.jsonl:1: not valid JSON"):
+        read_samples(path)
+    with pytest.raises(UserError, match="no such file"):
+        read_samples(tmp_path / "absent.jsonl")

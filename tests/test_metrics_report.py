@@ -10,7 +10,7 @@ from sklearn.metrics import average_precision_score, roc_auc_score
 
 from ravar_bench.data.ava import AVA_GROUPS
 from ravar_bench.metrics import box_iou, compute_ravar_metrics, gate_scores
-from ravar_bench.metrics.synthetic import synthetic_predictions
+from ravar_bench.testing.predictions import synthetic_predictions
 
 TOL = 1e-9
 

@@ -13,8 +13,14 @@ import pytest
 import torch
 
 from ravar_bench.cli.main import main
+from ravar_bench.engine.submission_check import (
+    build_model,
+    check_submission,
+    contract_batch,
+    failures,
+    write_contract_data,
+)
 from ravar_bench.registry import MODELS
-from ravar_bench.submission_check import build_model, check_submission, contract_batch, failures, write_contract_data
 
 PROJECT = Path(__file__).resolve().parents[1]
 NAME = "scaffold_probe"

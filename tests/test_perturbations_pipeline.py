@@ -9,7 +9,7 @@ import pytest
 from mmengine.config import Config
 from PIL import Image
 
-from ravar_bench.cli._common import CLIError
+from ravar_bench.errors import UserError
 from ravar_bench.perturbations.preview import preview_cells, preview_png
 from ravar_bench.perturbations.spec import parse_perturb
 from ravar_bench.perturbations.transform import Perturb, sample_seed
@@ -93,12 +93,12 @@ def test_parse_perturb(spec, name, severity):
 
 
 def test_parse_perturb_errors():
-    with pytest.raises(CLIError, match="unknown perturbation 'smoke'; known: fog, gaussian_noise, rain"):
+    with pytest.raises(UserError, match="unknown perturbation 'smoke'; known: fog, gaussian_noise, rain"):
         parse_perturb("smoke", root=ROOT)
     for bad in ("fog:0", "fog:6", "fog:x"):
-        with pytest.raises(CLIError, match=r"1\.\.5"):
+        with pytest.raises(UserError, match=r"1\.\.5"):
             parse_perturb(bad, root=ROOT)
-    with pytest.raises(CLIError, match="conflicts"):
+    with pytest.raises(UserError, match="conflicts"):
         parse_perturb("fog:2", severity=3, root=ROOT)
     assert parse_perturb("fog", severity=5, root=ROOT)["severity"] == 5
 

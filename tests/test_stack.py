@@ -8,7 +8,6 @@ import importlib.metadata
 import pytest
 import torch
 
-import ravar_bench  # noqa: F401  (applies the compat patches)
 from ravar_bench.registry import MODELS
 
 

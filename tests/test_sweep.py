@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from ravar_bench.cli.main import main
-from ravar_bench.engine.sweep import Cell, dataset_name, expand_submissions, grid, run_args
-from ravar_bench.leaderboard.testing import write_fake_run
+from ravar_bench.cli.main import build_parser, main
+from ravar_bench.cli.sweep import shared_request
+from ravar_bench.engine.request import RunRequest
+from ravar_bench.engine.sweep import Cell, dataset_name, expand_submissions, grid
+from ravar_bench.testing.runs import write_fake_run
 
 
 def test_grid_has_clean_each_severity_and_each_text_control_per_split() -> None:
@@ -26,12 +28,14 @@ def test_cell_condition_is_the_run_paths_folder_with_aliases_and_default_severit
     assert Cell("s.py", "test", perturb="gaussian:5", text_control="empty").condition == "gaussian_noise-s5-text-empty"
 
 
-def test_cell_arguments_parse_like_the_run_command() -> None:
-    args = run_args(Cell("submissions/refatomnet.py", "test", perturb="fog:2"),
-                    ["--data-root", "/data", "--cfg-options", "train_cfg.max_epochs=1"])
-    assert (args.submission, args.split, args.perturb, args.text_control) == (
-        "submissions/refatomnet.py", "test", "fog:2", None)
-    assert args.data_root == "/data" and args.cfg_options == ["train_cfg.max_epochs=1"]
+def test_cell_request_is_the_one_the_run_command_builds() -> None:
+    argv = ["sweep", "--data-root", "/data", "--seed", "3", "--cfg-options", "train_cfg.max_epochs=1"]
+    shared = shared_request(build_parser().parse_args(argv))
+    request = Cell("submissions/refatomnet.py", "test", perturb="fog:2").request(shared)
+    run_argv = ["run", "submissions/refatomnet.py", "--split", "test", "--perturb", "fog:2", "--data-root", "/data",
+                "--seed", "3", "--cfg-options", "train_cfg.max_epochs=1"]
+    assert request == RunRequest.from_fields(vars(build_parser().parse_args(run_argv)))
+    assert request.cfg_options == ("train_cfg.max_epochs=1",) and request.text_control is None
 
 
 def test_default_submissions_leave_out_the_weight_needing_paper_configs() -> None:

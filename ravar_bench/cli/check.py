@@ -17,7 +17,7 @@ def register(subparsers) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
-    from ravar_bench.submission_check import check_submission
+    from ravar_bench.engine.submission_check import check_submission
 
     console, ok = Console(), True
     for path in args.submissions:

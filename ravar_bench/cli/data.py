@@ -1,10 +1,19 @@
-"""``ravar-bench data``: check, convert, generate, detect and look at RefAVA-format data."""
+"""``ravar-bench data``: check, convert, generate, detect and look at RefAVA-format data (parsers and handlers)."""
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+from collections import Counter
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
 
 from ravar_bench.cli._common import add_parser
+from ravar_bench.errors import UserError
+
+# The data room is imported inside each handler, so that ``ravar-bench --help`` loads none of it.
 
 
 def register(subparsers) -> None:
@@ -43,6 +52,157 @@ def register(subparsers) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
-    from ravar_bench.data import commands
+    return ACTIONS[args.action](args)
 
-    return getattr(commands, f"{args.action}_command")(args)
+
+def _splits(root: Path, requested: list[str] | None) -> list[str]:
+    """The requested splits, else every split found under ``root``; a UserError when there is none."""
+    from ravar_bench.data.refava import available_splits
+
+    if not root.is_dir():
+        raise UserError(f"{root} is not a folder")
+    splits = requested or available_splits(root)
+    if not splits:
+        raise UserError(f"no RefAVA pickles (*_set_keyframe_crr_final.pkl) in {root}")
+    return splits
+
+
+def check_command(args: argparse.Namespace) -> int:
+    """Validate every requested split; print a report; exit 1 when anything is wrong."""
+    from ravar_bench.data.detections import read_detections
+    from ravar_bench.data.format import detections_name
+    from ravar_bench.data.frame_check import check_frames
+    from ravar_bench.data.problems import ProblemLog, RefAVAFormatError, summarize
+    from ravar_bench.data.refava import validate_split
+    from ravar_bench.data.splits import Split
+
+    root = Path(args.root)
+    console = Console(soft_wrap=True)  # problem lines are never wrapped mid-phrase
+    table = Table(title=f"RefAVA check: {root}")
+    for column in ("split", "samples", "box units", "frame sources", "decoded", "detections", "problems"):
+        table.add_column(column)
+    reports = []
+    try:
+        for split in _splits(root, args.split):
+            named = Split.named(split)
+            result = validate_split(root, split, strict=args.strict, description_index=named.description_index,
+                                    file_split=named.file_split)
+            problems = list(result.problems)
+            decoded = "-"
+            if args.frames != "none":
+                log = ProblemLog(f"frames of split {split!r}", args.strict)
+                decoded = str(check_frames(result.samples, log, args.frames))
+                problems += log.problems
+            detections = root / detections_name(named.file_split)
+            if detections.is_file() and result.keys is not None:  # unreadable pickles: keys unknown, not absent
+                log = ProblemLog(f"detections {detections}", args.strict)
+                read_detections(detections, result.keys, log)  # every pickled key: invalid samples are not "unknown"
+                problems += log.problems
+            sources = Counter(s.frame_source["type"] for s in result.samples)
+            table.add_row(split, str(len(result.samples)), result.box_units,
+                          ", ".join(f"{n} {kind}" for kind, n in sorted(sources.items())) or "-", decoded,
+                          "not checked" if detections.is_file() and result.keys is None
+                          else "yes" if detections.is_file() else "none",
+                          f"[red]{len(problems)}[/]" if problems else "[green]0[/]")
+            if problems:
+                reports.append(summarize(problems, f"split {split!r}"))
+    except RefAVAFormatError as error:  # strict mode: the first problem
+        console.print(table)
+        console.print(f"[bold red]first problem:[/] {error.problems[0]}", highlight=False)
+        return 1
+    console.print(table)
+    for report in reports:
+        console.print(report, highlight=False, markup=False)
+    return 1 if reports else 0
+
+
+def convert_command(args: argparse.Namespace) -> int:
+    """Pickles (a folder) -> JSONL manifest, or a manifest (``.jsonl``) -> pickles in a folder."""
+    from ravar_bench.data.format import write_split
+    from ravar_bench.data.manifest import read_manifest, write_manifest
+    from ravar_bench.data.problems import RefAVAFormatError
+    from ravar_bench.data.refava import read_records
+
+    source, dest = Path(args.source), Path(args.dest)
+    try:
+        if source.suffix == ".jsonl" and source.is_file():
+            records = read_manifest(source)
+            write_split(dest, args.split, records)
+        elif source.is_dir():
+            records = read_records(source, args.split)
+            write_manifest(dest, records)
+        else:
+            raise UserError(f"{source} is neither a RefAVA folder nor a .jsonl manifest")
+    except RefAVAFormatError as error:
+        raise UserError(str(error)) from error
+    Console().print(f"wrote {len(records)} samples of split {args.split!r} to {dest}")
+    return 0
+
+
+def synth_command(args: argparse.Namespace) -> int:
+    """Generate RefAVA-Synth in the authors' format (the generator lives in ``ravar_bench.data.synth``)."""
+    from ravar_bench.data import synth
+
+    synth.generate(Path(args.out), seed=args.seed, size=args.size, progress=True)
+    return 0
+
+
+def detect_command(args: argparse.Namespace, build_detector=None) -> int:
+    """Run an MMDetection detector (``build_detector(config, checkpoint)``, default MMDetection's) on every
+    key frame and write each split's detections file."""
+    from ravar_bench.data.detections import detect_samples, mmdet_detector
+    from ravar_bench.data.format import detections_name, write_detections
+    from ravar_bench.data.problems import RefAVAFormatError
+    from ravar_bench.data.refava import read_split
+
+    root = Path(args.root)
+    for name, path in (("config", args.detector), ("checkpoint", args.checkpoint)):
+        if not Path(path).is_file():
+            raise UserError(f"detector {name} file {path} not found")
+    splits = _splits(root, args.split)
+    detector, classes = (build_detector or mmdet_detector)(args.detector, args.checkpoint)
+    provenance = {"type": "mmdet", "config": str(args.detector), "checkpoint": str(args.checkpoint),
+                  "checkpoint_sha256": hashlib.sha256(Path(args.checkpoint).read_bytes()).hexdigest(),
+                  "score_threshold": args.score_threshold}
+    for split in splits:
+        try:
+            data = read_split(root, split)
+        except RefAVAFormatError as error:
+            raise UserError(str(error)) from error
+        entries = detect_samples(data.samples, detector, classes, args.score_threshold)
+        write_detections(root, split, entries, provenance)
+        Console().print(f"split {split!r}: detections of {len(entries)} samples -> {root / detections_name(split)}")
+    return 0
+
+
+def show_command(args: argparse.Namespace) -> int:
+    """Write a PNG contact sheet: key frames with the referred box, the reference and the actions."""
+    import numpy as np
+
+    from ravar_bench.data.contact_sheet import contact_sheet
+    from ravar_bench.data.dataset import RefAVADataset
+    from ravar_bench.data.format import atomic_write_bytes
+    from ravar_bench.data.problems import RefAVAFormatError
+
+    if args.n < 1:
+        raise UserError(f"--n must be >= 1, got {args.n}")
+    if args.data_root:
+        root = Path(args.data_root)
+    else:
+        from ravar_bench.data import synth
+
+        root = Path(synth.default_root())
+    try:
+        dataset = RefAVADataset(root, args.split)
+    except (RefAVAFormatError, ValueError) as error:
+        raise UserError(str(error)) from error
+    if len(dataset) == 0:
+        raise UserError(f"split {args.split!r} in {root} has no samples")
+    picks = np.unique(np.linspace(0, len(dataset) - 1, min(args.n, len(dataset))).round().astype(int))
+    atomic_write_bytes(args.out, contact_sheet([dataset.get_data_info(int(i)) for i in picks]))
+    Console().print(f"wrote {len(picks)} key frames of split {args.split!r} to {args.out}")
+    return 0
+
+
+ACTIONS = {"check": check_command, "convert": convert_command, "synth": synth_command, "detect": detect_command,
+           "show": show_command}

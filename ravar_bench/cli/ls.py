@@ -7,7 +7,8 @@ import argparse
 from rich.console import Console
 from rich.table import Table
 
-from ravar_bench.cli._common import add_parser, project_root
+from ravar_bench.cli._common import add_parser
+from ravar_bench.paths import list_configs
 
 WHAT = ("submissions", "perturbations", "metrics", "models")
 
@@ -15,16 +16,6 @@ WHAT = ("submissions", "perturbations", "metrics", "models")
 def register(subparsers) -> None:
     parser = add_parser(subparsers, "ls", "List submissions, perturbations, metrics or models.", handle)
     parser.add_argument("what", choices=WHAT)
-
-
-def list_configs(folder: str) -> list[str]:
-    """Config files under ``folder`` of the project root, relative paths, ``_base_`` excluded."""
-    root = project_root()
-    return sorted(
-        str(path.relative_to(root))
-        for path in (root / folder).rglob("*.py")
-        if "_base_" not in path.parts and not path.name.startswith("_")
-    )
 
 
 def list_registered(registry_name: str) -> list[str]:

@@ -9,7 +9,7 @@ import sys
 from rich.console import Console
 from rich.text import Text
 
-from ravar_bench.cli._common import CLIError
+from ravar_bench.errors import UserError
 
 # Each module defines ``register(subparsers)``, which adds its parser and sets ``handler``.
 SUBCOMMANDS = ("run", "train", "test", "score", "perturb", "data", "leaderboard", "ls", "sweep", "new", "check")
@@ -32,15 +32,12 @@ INTERRUPTED = ("interrupted: finished epochs and test batches are kept; "
 
 def main(argv: list[str] | None = None) -> int:
     """Run one subcommand; the one place where a user's mistake becomes a message without a traceback."""
-    from ravar_bench.data.problems import DataError
-
     args = build_parser().parse_args(argv)
     console = Console(stderr=True, soft_wrap=True)
     try:
         return int(args.handler(args) or 0)
-    except (CLIError, DataError) as error:
-        message = error.one_line() if isinstance(error, DataError) else str(error)
-        console.print(Text.assemble(("error: ", "bold red"), message), highlight=False)  # no markup in messages
+    except UserError as error:
+        console.print(Text.assemble(("error: ", "bold red"), error.one_line()), highlight=False)  # no markup
         return 2
     except KeyboardInterrupt:
         console.print(Text(INTERRUPTED, style="bold yellow"))

@@ -7,7 +7,9 @@ from pathlib import Path
 
 from rich.console import Console
 
-from ravar_bench.cli._common import CLIError, add_parser, project_root
+from ravar_bench.cli._common import add_parser
+from ravar_bench.errors import UserError
+from ravar_bench.paths import project_root
 
 
 def register(subparsers) -> None:
@@ -27,13 +29,13 @@ def scaffold(name: str, root: Path, display_name: str | None, group: str) -> lis
     try:
         files = {root / rel: text for rel, text in scaffold_files(name, display_name, group).items()}
     except ValueError as err:
-        raise CLIError(str(err)) from err
+        raise UserError(str(err)) from err
     existing = [str(path) for path in files if path.exists()]
     if existing:
-        raise CLIError(f"not overwriting existing files: {', '.join(existing)}")
+        raise UserError(f"not overwriting existing files: {', '.join(existing)}")
     MODELS.import_from_location()
     if class_name(name) in MODELS.module_dict:
-        raise CLIError(f"a model named {class_name(name)!r} is already registered; choose another NAME")
+        raise UserError(f"a model named {class_name(name)!r} is already registered; choose another NAME")
     contrib_init = root / "ravar_bench" / "models" / "contrib" / "__init__.py"
     if not contrib_init.exists():
         files[contrib_init] = CONTRIB_INIT

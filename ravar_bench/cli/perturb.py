@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from ravar_bench.cli._common import add_parser
 
@@ -16,6 +17,12 @@ def register(subparsers) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
-    from ravar_bench.perturbations.preview import preview_command
+    """Render the grid on a RefAVA-Synth key frame and write it to ``args.out``."""
+    from ravar_bench.data.format import atomic_write_bytes
+    from ravar_bench.data.synth import sample_keyframe
+    from ravar_bench.perturbations.preview import preview_png
 
-    return preview_command(args)
+    out = Path(args.out)
+    atomic_write_bytes(out, preview_png(sample_keyframe(seed=args.seed), seed=args.seed))
+    print(f"wrote {out}")
+    return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ravar_bench.cli._common import add_parser
-from ravar_bench.cli.run import add_run_arguments
+from ravar_bench.cli.run import add_run_arguments, run_command
 
 
 def register(subparsers) -> None:
@@ -14,6 +14,4 @@ def register(subparsers) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
-    from ravar_bench.engine.runs import run_command
-
     return run_command(args, do_train=False, do_test=True)

@@ -1,9 +1,5 @@
 """RefAVA data: the authors' format reader, frame sources, pipeline steps and detections files.
 
-Importing this package registers ``RefAVADataset`` (DATASETS) and the pipeline steps (TRANSFORMS).
+``RefAVADataset`` (``data.dataset``, in DATASETS) and the pipeline steps (``data.transforms``, in
+TRANSFORMS) are imported by the registries on first lookup; importing this package loads nothing heavy.
 """
-
-from ravar_bench.data.dataset import RefAVADataset
-from ravar_bench.data.transforms import DecodeFrames, PackRAVARInputs, ResizeClip, SampleClip
-
-__all__ = ["DecodeFrames", "PackRAVARInputs", "RefAVADataset", "ResizeClip", "SampleClip"]

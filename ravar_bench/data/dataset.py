@@ -15,9 +15,9 @@ from ravar_bench.data.detections import empty_detections, read_detections
 from ravar_bench.data.format import NUM_CLASSES, detections_name
 from ravar_bench.data.problems import ProblemLog
 from ravar_bench.data.refava import manifest_sha256, read_split
+from ravar_bench.data.splits import SPLITS
 from ravar_bench.registry import DATASETS, TRANSFORMS, build
 
-SPLITS = ("train", "val", "test", "test-rephrased")
 TEXT_CONTROLS = ("shuffled", "empty")
 
 
@@ -64,7 +64,7 @@ class RefAVADataset(BaseDataset):
     def __init__(self, data_root: str | os.PathLike, split: str, pipeline: Sequence = (), strict: bool = False,
                  text_control: str | None = None, text_control_seed: int = 0, **kwargs) -> None:
         if split not in SPLITS:
-            raise ValueError(f"split must be one of {SPLITS}, got {split!r}")
+            raise ValueError(f"split must be one of {tuple(SPLITS)}, got {split!r}")
         if text_control not in (None, *TEXT_CONTROLS):
             raise ValueError(f"text_control must be None or one of {TEXT_CONTROLS}, got {text_control!r}")
         self.split = split
@@ -77,14 +77,14 @@ class RefAVADataset(BaseDataset):
     @property
     def file_split(self) -> str:
         """The split whose files are read (``test-rephrased`` reads ``test``)."""
-        return "test" if self.split == "test-rephrased" else self.split
+        return SPLITS[self.split].file_split
 
     def load_data_list(self) -> list[dict]:
         """Read the split, attach detections and the text control, record provenance in ``metainfo``."""
         root = Path(self.data_root)
-        description_index = 1 if self.split == "test-rephrased" else 0
-        data = read_split(root, self.split, strict=self.strict, description_index=description_index,
-                          file_split=self.file_split)
+        split = SPLITS[self.split]
+        data = read_split(root, split.name, strict=self.strict, description_index=split.description_index,
+                          file_split=split.file_split)
         files = list(data.files.values())
         detections_path = root / detections_name(self.file_split)
         detections: dict[str, dict] = {}
@@ -93,7 +93,7 @@ class RefAVADataset(BaseDataset):
             detections = read_detections(detections_path, [s.key for s in data.samples], log)
             log.raise_if_any()
             files.append(detections_path)
-        texts = [sample.descriptions[description_index] for sample in data.samples]
+        texts = [sample.descriptions[split.description_index] for sample in data.samples]
         if self.text_control == "shuffled":
             clips = [f"{s.video_id}@{s.timestamp}" for s in data.samples]
             texts = shuffle_references(texts, clips, self.text_control_seed)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from ravar_bench.errors import UserError
+
 # Kinds of problem, in the order a summary lists them.
 PROBLEM_KINDS = (
     "file", "missing_key", "malformed_key", "label_range", "empty_labels", "box_format", "box_order",
@@ -43,12 +45,8 @@ def summarize(problems: list[Problem], context: str, examples: int = 3) -> str:
     return "\n".join(lines)
 
 
-class DataError(ValueError):
+class DataError(UserError, ValueError):
     """A user's data is wrong (format, frames): the CLI prints :meth:`one_line` without a traceback."""
-
-    def one_line(self) -> str:
-        """The error as one line of text."""
-        return str(self)
 
 
 class RefAVAFormatError(DataError):

@@ -16,9 +16,10 @@ from mmengine.dist import barrier, get_dist_info, is_main_process
 from torch.utils.data import DataLoader
 
 from ravar_bench.data.format import NUM_CLASSES
+from ravar_bench.engine.results import PARTIAL_PATTERN
+from ravar_bench.metrics.report import compute_ravar_metrics
 from ravar_bench.registry import DATASETS, MODELS, build
-
-PARTIAL_PATTERN = "predictions.rank*.jsonl"
+from ravar_bench.structures import prediction_problem
 
 
 def sample_row(sample) -> dict:
@@ -32,18 +33,13 @@ def sample_row(sample) -> dict:
 
 
 def check_predictions(samples: Sequence) -> None:
-    """A model must give 80 finite scores and 4 finite box numbers per sample; name the samples that don't."""
-    bad = []
-    for sample in samples:
-        scores, box = sample.get("pred_scores"), sample.get("pred_box")
-        ok = (scores is not None and box is not None and tuple(scores.shape) == (NUM_CLASSES,)
-              and tuple(box.shape) == (4,) and bool(torch.isfinite(scores).all()) and bool(torch.isfinite(box).all()))
-        if not ok:
-            shapes = (None if scores is None else tuple(scores.shape), None if box is None else tuple(box.shape))
-            bad.append(f"{sample.metainfo.get('key')} (pred_scores, pred_box shapes {shapes})")
+    """Every predicted sample meets the prediction contract (``structures.prediction_problem``); name those
+    that don't."""
+    bad = [f"{sample.metainfo.get('key')}: {problem}" for sample in samples
+           if (problem := prediction_problem(sample.get("pred_scores"), sample.get("pred_box")))]
     if bad:
-        raise ValueError(f"the model's predictions must be pred_scores [{NUM_CLASSES}] and pred_box [4], finite; "
-                         f"wrong for {len(bad)} sample(s): {'; '.join(bad[:5])}")
+        raise ValueError(f"the model's predictions must be pred_scores [{NUM_CLASSES}] in [0, 1] and pred_box [4], "
+                         f"finite; wrong for {len(bad)} sample(s): {'; '.join(bad[:5])}")
 
 
 def read_partial(folder: Path) -> dict[str, dict]:
@@ -120,3 +116,17 @@ def predict(cfg: Config, weights: Path, folder: Path, progress=None) -> tuple[li
     if missing:
         raise RuntimeError(f"predictions missing for {len(missing)} sample(s), e.g. {missing[:3]}")
     return [rows[key] for key in keys], dict(dataset.metainfo)
+
+
+def score_rows(rows: list[dict], evaluator: dict) -> dict:
+    """The metrics report of samples.jsonl rows, with the evaluator's convention, resamples and seed."""
+    labels = np.zeros((len(rows), NUM_CLASSES))
+    for i, row in enumerate(rows):
+        labels[i, np.asarray(row["labels"], dtype=int) - 1] = 1
+    report = compute_ravar_metrics(
+        np.asarray([row["scores"] for row in rows]), labels, np.asarray([row["pred_box"] for row in rows]),
+        np.asarray([row["gt_box"] for row in rows]), convention=evaluator.get("convention", "macro"),
+        seed=evaluator.get("seed", 0), keys=[row["key"] for row in rows],
+        **({"n_bootstrap": evaluator["n_bootstrap"]} if "n_bootstrap" in evaluator else {}),
+    )
+    return report.to_dict()

@@ -6,6 +6,7 @@ from mmengine.dist import is_main_process
 from mmengine.hooks import Hook
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
+from ravar_bench.metrics.estimate import percent
 from ravar_bench.registry import HOOKS
 
 
@@ -40,7 +41,7 @@ class RichProgressHook(Hook):
 
     def after_val_epoch(self, runner, metrics=None) -> None:
         if self._bar is not None and metrics:
-            shown = ", ".join(f"{k.split('/')[-1]} {100 * v:.2f}" for k, v in metrics.items() if "_ci_" not in k)
+            shown = ", ".join(f"{k.split('/')[-1]} {percent(v)}" for k, v in metrics.items() if "_ci_" not in k)
             self._bar.console.print(f"epoch {runner.epoch} val: {shown}")
 
     def after_train(self, runner) -> None:

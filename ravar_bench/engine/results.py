@@ -1,4 +1,4 @@
-"""The results directory: ``results.json`` (schema below, versioned), ``samples.jsonl`` and the config.
+"""The results directory: ``results.json`` (schema below, versioned, with the run's config) and ``samples.jsonl``.
 
 A run is staged in a hidden sibling folder and renamed into place when complete, so a results
 directory either exists whole or not at all; the staging folder also holds the partial predictions
@@ -12,14 +12,11 @@ import os
 import shutil
 from pathlib import Path
 
-import numpy as np
-
-from ravar_bench.data.format import NUM_CLASSES, atomic_write_bytes
-from ravar_bench.engine.prediction import PARTIAL_PATTERN
-from ravar_bench.metrics.report import compute_ravar_metrics
+from ravar_bench.data.format import atomic_write_bytes
 
 SCHEMA = "ravar-bench/results"
 SCHEMA_VERSION = 1
+PARTIAL_PATTERN = "predictions.rank*.jsonl"  # the per-rank predictions of a staged test, for its resume
 
 
 def run_dir(results_root: Path, submission: str, dataset: str, split: str, condition: str, run_id: str) -> Path:
@@ -37,27 +34,13 @@ def is_finished(final: Path) -> bool:
     return (final / "results.json").is_file()
 
 
-def score_rows(rows: list[dict], evaluator: dict) -> dict:
-    """The metrics report of samples.jsonl rows, with the evaluator's convention, resamples and seed."""
-    labels = np.zeros((len(rows), NUM_CLASSES))
-    for i, row in enumerate(rows):
-        labels[i, np.asarray(row["labels"], dtype=int) - 1] = 1
-    report = compute_ravar_metrics(
-        np.asarray([row["scores"] for row in rows]), labels, np.asarray([row["pred_box"] for row in rows]),
-        np.asarray([row["gt_box"] for row in rows]), convention=evaluator.get("convention", "macro"),
-        seed=evaluator.get("seed", 0), keys=[row["key"] for row in rows],
-        **({"n_bootstrap": evaluator["n_bootstrap"]} if "n_bootstrap" in evaluator else {}),
-    )
-    return report.to_dict()
-
-
 def write_run(final: Path, results: dict, rows: list[dict], config_text: str) -> Path:
-    """Complete the staged run: write its three files, drop the partial predictions, rename into place."""
+    """Complete the staged run: write samples.jsonl and results.json (the config's text inside), drop the
+    partial predictions, rename into place."""
     stage = staging_dir(final)
     stage.mkdir(parents=True, exist_ok=True)
-    results = {"schema": SCHEMA, "schema_version": SCHEMA_VERSION, **results}
+    results = {"schema": SCHEMA, "schema_version": SCHEMA_VERSION, **results, "config": config_text}
     atomic_write_bytes(stage / "samples.jsonl", "".join(json.dumps(row) + "\n" for row in rows).encode())
-    atomic_write_bytes(stage / "config.py", config_text.encode())
     atomic_write_bytes(stage / "results.json", json.dumps(results, indent=2, sort_keys=True).encode())
     for partial in stage.glob(PARTIAL_PATTERN):
         partial.unlink()
@@ -72,9 +55,13 @@ def write_run(final: Path, results: dict, rows: list[dict], config_text: str) ->
 
 def read_results(path: Path) -> dict:
     """A results.json, checked for schema and version."""
-    data = json.loads(Path(path).read_text())
+    return check_schema(json.loads(Path(path).read_text()), path)
+
+
+def check_schema(data: dict, source) -> dict:
+    """``data`` if it declares this schema and version; else a ValueError naming ``source`` and the field."""
     if data.get("schema") != SCHEMA:
-        raise ValueError(f"{path}: field 'schema' must be {SCHEMA!r}, got {data.get('schema')!r}")
+        raise ValueError(f"{source}: field 'schema' must be {SCHEMA!r}, got {data.get('schema')!r}")
     if data.get("schema_version") != SCHEMA_VERSION:
-        raise ValueError(f"{path}: schema_version {data.get('schema_version')!r} is not {SCHEMA_VERSION}")
+        raise ValueError(f"{source}: schema_version {data.get('schema_version')!r} is not {SCHEMA_VERSION}")
     return data

@@ -14,16 +14,15 @@ import torch
 from mmengine.config import Config
 from mmengine.dist import barrier, get_dist_info, init_dist, is_distributed, is_main_process
 from rich.console import Console
-from rich.table import Table
 
-from ravar_bench.cli._common import CLIError
 from ravar_bench.data.format import detections_name, pickle_name
 from ravar_bench.data.refava import manifest_sha256
 from ravar_bench.engine import checkpoints, provenance
 from ravar_bench.engine.hashing import file_sha256, stable_hash
-from ravar_bench.engine.prediction import predict
+from ravar_bench.engine.prediction import predict, score_rows
 from ravar_bench.engine.progress import TestProgress
-from ravar_bench.engine.results import is_finished, read_results, run_dir, score_rows, staging_dir, write_run
+from ravar_bench.engine.request import RunRequest
+from ravar_bench.engine.results import is_finished, run_dir, staging_dir, write_run
 from ravar_bench.engine.submission import (
     Submission,
     load_submission,
@@ -33,7 +32,7 @@ from ravar_bench.engine.submission import (
     with_test_conditions,
 )
 from ravar_bench.engine.training import train
-from ravar_bench.metrics.report import HEADLINE
+from ravar_bench.errors import UserError
 
 
 @dataclass(frozen=True)
@@ -52,7 +51,7 @@ def resolve_data(data_root: str | None) -> Data:
     if data_root is not None:
         root = Path(data_root).expanduser().resolve()
         if not root.is_dir():
-            raise CLIError(f"--data-root {data_root}: no such folder (expected RefAVA in the authors' format, "
+            raise UserError(f"--data-root {data_root}: no such folder (expected RefAVA in the authors' format, "
                            "see docs/DATA.md)")
     else:
         if is_main_process():
@@ -79,7 +78,7 @@ def split_manifest(root: Path, split: str) -> str:
     files = [root / pickle_name(split, kind) for kind in ("keyframe", "label", "description")]
     missing = [str(f) for f in files if not f.is_file()]
     if missing:
-        raise CLIError(f"split {split!r} is incomplete in {root}: missing {', '.join(missing)}")
+        raise UserError(f"split {split!r} is incomplete in {root}: missing {', '.join(missing)}")
     detections = root / detections_name(split)
     return manifest_sha256(files + ([detections] if detections.is_file() else []))
 
@@ -111,33 +110,33 @@ def start_distributed() -> None:
         torch.distributed.init_process_group(backend="gloo")
 
 
-def prepare(args) -> Prepared:
+def prepare(request: RunRequest) -> Prepared:
     """Load the submission, start distributed mode if asked, resolve the data, hash the training identity."""
-    if args.launcher == "pytorch":
+    if request.launcher == "pytorch":
         start_distributed()
-    submission = load_submission(args.submission, args.cfg_options)
-    data = resolve_data(args.data_root)
-    cfg = with_seed(with_data_root(submission.cfg, data.root), args.seed)
+    submission = load_submission(request.submission, request.cfg_options)
+    data = resolve_data(request.data_root)
+    cfg = with_seed(with_data_root(submission.cfg, data.root), request.seed)
     manifests = {split: split_manifest(data.root, split) for split in ("train", "val")}
     _, world_size = get_dist_info()  # the per-process batch is the config's: weights depend on the world size
     training_hash = stable_hash(training_identity(cfg, manifests, world_size))
-    return Prepared(submission, data, cfg, training_hash, args.seed)
+    return Prepared(submission, data, cfg, training_hash, request.seed)
 
 
-def ensure_weights(prepared: Prepared, args, allow_training: bool) -> Path:
+def ensure_weights(prepared: Prepared, request: RunRequest, allow_training: bool) -> Path:
     """``--checkpoint``, else the cached weights for this training identity, else train now."""
-    if getattr(args, "checkpoint", None):
-        return Path(args.checkpoint)
+    if request.checkpoint:
+        return Path(request.checkpoint)
     cached = checkpoints.find_cached_weights(prepared.cache_dir)
     if cached is not None:
         return cached
     if not allow_training:
-        raise CLIError(f"no trained weights for {prepared.submission.name} (training hash {prepared.training_hash}); "
+        raise UserError(f"no trained weights for {prepared.submission.name} (training hash {prepared.training_hash}); "
                        "run `ravar-bench train` first, or pass --checkpoint")
-    work_dir = Path(args.work_dir or "work_dirs") / prepared.training_hash
+    work_dir = Path(request.work_dir or "work_dirs") / prepared.training_hash
     meta = {"submission": prepared.submission.name, "training_hash": prepared.training_hash,
             "data": prepared.data.name, "seed": prepared.seed}
-    return train(prepared.cfg, work_dir, args.launcher, prepared.cache_dir, meta)
+    return train(prepared.cfg, work_dir, request.launcher, prepared.cache_dir, meta)
 
 
 def condition_name(perturbation: dict | None, text_control: str | None) -> str:
@@ -146,35 +145,35 @@ def condition_name(perturbation: dict | None, text_control: str | None) -> str:
     return f"{name}-text-{text_control}" if text_control else name
 
 
-def test(prepared: Prepared, weights: Path, args) -> Path:
+def test(prepared: Prepared, weights: Path, request: RunRequest) -> Path:
     """Test under the requested split, perturbation and text control; write (or reuse) the run directory."""
     from ravar_bench.perturbations.spec import parse_perturb
 
-    perturbation = parse_perturb(args.perturb, seed=prepared.seed) if args.perturb else None
-    cfg = with_test_conditions(prepared.cfg, args.split, perturbation, args.text_control, prepared.seed)
+    perturbation = parse_perturb(request.perturb, seed=prepared.seed) if request.perturb else None
+    cfg = with_test_conditions(prepared.cfg, request.split, perturbation, request.text_control, prepared.seed)
     checkpoint_sha = file_sha256(weights)
     run_id = stable_hash({"config": cfg.to_dict(), "checkpoint": checkpoint_sha}, length=12)
-    final = run_dir(Path(args.results_dir), prepared.submission.name, prepared.data.name, args.split,
-                    condition_name(perturbation, args.text_control), run_id)
+    final = run_dir(Path(request.results_dir), prepared.submission.name, prepared.data.name, request.split,
+                    condition_name(perturbation, request.text_control), run_id)
     if is_finished(final):
         if is_main_process():
             Console().print(f"[dim]identical run already finished: {final}[/]")
         return final
     started = time.perf_counter()
-    progress = TestProgress(f"test {args.split}")
+    progress = TestProgress(f"test {request.split}")
     rows, metainfo = predict(cfg, weights, staging_dir(final), progress)
     progress.stop()
     seconds = time.perf_counter() - started
     if is_main_process():
         metrics = score_rows(rows, cfg.test_evaluator)
         results = {
-            "run_id": run_id, "submission": prepared.submission.name, "scale": cfg.get("scale", "cpu"),
+            "run_id": run_id, "submission": prepared.submission.name, "scale": cfg.scale,
             "submission_meta": cfg.get("meta", {}),
-            "dataset": {"name": prepared.data.name, "split": args.split, "num_samples": len(rows),
+            "dataset": {"name": prepared.data.name, "split": request.split, "num_samples": len(rows),
                         "manifest_sha256": metainfo.get("manifest_sha256"), "box_units": metainfo.get("box_units"),
                         "detections": metainfo.get("detections"),
                         "generator_version": prepared.data.generator_version},
-            "perturbation": perturbation, "text_control": args.text_control, "metrics": metrics,
+            "perturbation": perturbation, "text_control": request.text_control, "metrics": metrics,
             "provenance": provenance_record(prepared, cfg, weights, checkpoint_sha, seconds, len(rows)),
         }
         write_run(final, results, rows, cfg.pretty_text)
@@ -200,39 +199,3 @@ def provenance_record(prepared: Prepared, cfg: Config, weights: Path, checkpoint
                     "test_clips_per_second": round(num_samples / max(test_seconds, 1e-9), 1)},
         "command": sys.argv, "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
     }
-
-
-def print_results(final: Path) -> None:
-    """A rich table of the headline metrics with their 95% CIs."""
-    results = read_results(final / "results.json")
-    metrics = results["metrics"]["metrics"]
-    dataset = results["dataset"]
-    condition = condition_name(results["perturbation"], results["text_control"])
-    title = (f"{results['submission']} on {dataset['name']} {dataset['split']}, {condition} "
-             f"({results['metrics']['convention']}, N={dataset['num_samples']})")
-    table = Table(title=title)
-    for column in ("metric", "value %", "95% CI"):
-        table.add_column(column, justify="right" if column != "metric" else "left")
-    for name in HEADLINE:
-        estimate = metrics[name]
-        value = "n/a" if estimate["value"] is None else f"{100 * estimate['value']:.2f}"
-        ci = ("" if estimate.get("ci_low") is None
-              else f"{100 * estimate['ci_low']:.2f} - {100 * estimate['ci_high']:.2f}")
-        table.add_row(name, value, ci)
-    console = Console()
-    console.print(table)
-    console.print(f"results: {final}")
-
-
-def run_command(args, *, do_train: bool, do_test: bool) -> int:
-    """``run`` (train if needed, then test), ``train`` (only train) or ``test`` (only test)."""
-    prepared = prepare(args)
-    weights = ensure_weights(prepared, args, allow_training=do_train)
-    if not do_test:
-        if is_main_process():
-            print(f"weights: {weights}")  # plain print: one unwrapped line for scripts
-        return 0
-    final = test(prepared, weights, args)
-    if is_main_process():
-        print_results(final)
-    return 0

@@ -10,8 +10,9 @@ from pathlib import Path
 
 from mmengine.config import Config
 
-from ravar_bench.cli._common import CLIError, project_root
-from ravar_bench.cli.cfg_options import cfg_options_dict
+from ravar_bench.engine.cfg_options import cfg_options_dict
+from ravar_bench.errors import UserError
+from ravar_bench.paths import list_configs
 
 LOADERS = ("train_dataloader", "val_dataloader", "test_dataloader")
 # The config entries that decide the trained weights; their hash keys the checkpoint cache.
@@ -26,13 +27,6 @@ class Submission:
     name: str
     path: Path
     cfg: Config
-
-
-def known_submissions() -> list[str]:
-    """Submission files under the project's submissions/ folder, ``_base_`` excluded."""
-    root = project_root() / "submissions"
-    return sorted(str(p.relative_to(root.parent)) for p in root.rglob("*.py")
-                  if "_base_" not in p.parts and not p.name.startswith("_"))
 
 
 def syntax_error_in(file: Path, seen: frozenset = frozenset()) -> SyntaxError | None:
@@ -63,17 +57,21 @@ def read_config(file: Path) -> Config:
         return Config.fromfile(str(file))
     except SyntaxError as error:
         cause = syntax_error_in(file) or error
-        raise CLIError(f"{cause.filename}:{cause.lineno or '?'}: syntax error: {cause.msg}") from None
+        raise UserError(f"{cause.filename}:{cause.lineno or '?'}: syntax error: {cause.msg}") from None
 
 
 def load_submission(path: str, cfg_options: Sequence[str] = ()) -> Submission:
     """Read a submission config and apply ``KEY=VALUE`` options; an unknown path lists the known ones."""
     file = Path(path)
     if not file.is_file():
-        raise CLIError(f"unknown submission {path!r}; known: {', '.join(known_submissions())}")
+        raise UserError(f"unknown submission {path!r}; known: {', '.join(list_configs('submissions'))}")
     cfg = read_config(file)
     if cfg_options:
         cfg.merge_from_dict(cfg_options_dict(cfg, cfg_options, str(path)))
+    if not isinstance(cfg.get("scale"), str) or not cfg.scale:
+        raise UserError(f"{path}: key 'scale' is missing (expected a string, e.g. \"cpu\" or \"paper\")")
+    if not isinstance(cfg.get("meta"), dict):
+        raise UserError(f"{path}: key 'meta' is missing (expected a dict with display_name, group and tables)")
     parts = file.resolve().with_suffix("").parts
     name = "/".join(parts[parts.index("submissions") + 1:]) if "submissions" in parts else file.stem
     return Submission(name=name, path=file.resolve(), cfg=cfg)
@@ -109,7 +107,7 @@ def with_test_conditions(cfg: Config, split: str, perturbation: dict | None, tex
     if perturbation is not None:
         steps = [step["type"] for step in dataset.pipeline]
         if "DecodeFrames" not in steps:
-            raise CLIError("the submission's test pipeline has no DecodeFrames step to insert the perturbation after")
+            raise UserError("the submission's test pipeline has no DecodeFrames step to insert the perturbation after")
         dataset.pipeline.insert(steps.index("DecodeFrames") + 1, perturbation)
     return cfg
 

@@ -1,23 +1,25 @@
 """``ravar-bench sweep``: the grid of (submission, split, condition) cells, each run through the run path.
 
-Each cell is one ``ravar-bench run`` invocation. The run path reuses cached checkpoints and finished
-runs (same run id), and resumes an interrupted test from its staged predictions, so running the
-sweep again after an interruption skips finished cells and continues the rest.
+Each cell is one run request (``engine.request.RunRequest``), as ``ravar-bench run`` would make. The
+run path reuses cached checkpoints and finished runs (same run id), and resumes an interrupted test
+from its staged predictions, so running the sweep again after an interruption skips finished cells
+and continues the rest.
 """
 
 from __future__ import annotations
 
-import argparse
 import glob
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from ravar_bench.cli._common import CLIError, project_root
+from mmengine.config import Config
 
-# Submissions that need local pretrained weights; a sweep includes them only when named explicitly.
-NEEDS_WEIGHTS = "submissions/paper/"
+from ravar_bench.engine.request import RunRequest
+from ravar_bench.errors import UserError
+from ravar_bench.models.weights import weight_paths
+from ravar_bench.paths import list_configs, project_root
 
 
 @dataclass(frozen=True)
@@ -38,32 +40,30 @@ class Cell:
 
         return condition_name(parse_perturb(self.perturb) if self.perturb else None, self.text_control)
 
-    def argv(self) -> list[str]:
-        """This cell's ``ravar-bench run`` arguments (without the shared options)."""
-        args = [self.submission, "--split", self.split]
-        if self.perturb:
-            args += ["--perturb", self.perturb]
-        if self.text_control:
-            args += ["--text-control", self.text_control]
-        return args
+    def request(self, shared: RunRequest) -> RunRequest:
+        """This cell's run request, with the sweep's shared options."""
+        return shared.with_cell(self.submission, self.split, self.perturb, self.text_control)
 
 
 def expand_submissions(patterns: Sequence[str] | None) -> list[str]:
     """Submission files matching the glob patterns (relative to the project root when not found here);
-    by default every submission that needs no local weights."""
+    by default every submission whose model names no local weights (those run only when named)."""
     root = project_root()
     if not patterns:
-        from ravar_bench.engine.submission import known_submissions
-
-        return [s for s in known_submissions() if not s.startswith(NEEDS_WEIGHTS)]
+        return [s for s in list_configs("submissions") if not needs_weights(s)]
     found: list[str] = []
     for pattern in patterns:
         matches = sorted(glob.glob(pattern)) or sorted(str(p.relative_to(root)) for p in root.glob(pattern))
         matches = [m for m in matches if "_base_" not in Path(m).parts]
         if not matches:
-            raise CLIError(f"--submissions {pattern!r}: no submission file matches")
+            raise UserError(f"--submissions {pattern!r}: no submission file matches")
         found += [m for m in matches if m not in found]
     return found
+
+
+def needs_weights(submission: str) -> bool:
+    """Whether the submission's model config names local weight files (``models.weights.weight_paths``)."""
+    return bool(weight_paths(Config.fromfile(str(project_root() / submission)).model.to_dict()))
 
 
 def grid(submissions: Sequence[str], splits: Sequence[str], perturbations: Sequence[str],
@@ -101,19 +101,10 @@ def finished(cell: Cell, results_dir: Path, dataset: str) -> bool:
     return folder.is_dir() and any((d / "results.json").is_file() for d in folder.iterdir())
 
 
-def run_args(cell: Cell, shared: Sequence[str]) -> argparse.Namespace:
-    """The argparse namespace ``ravar-bench run`` would build for this cell, via its own parser."""
-    from ravar_bench.cli.run import add_run_arguments
-
-    parser = argparse.ArgumentParser(prog="ravar-bench run")
-    add_run_arguments(parser)
-    return parser.parse_args([*cell.argv(), *shared])
-
-
-def run_cell(cell: Cell, shared: Sequence[str]) -> Path:
+def run_cell(cell: Cell, shared: RunRequest) -> Path:
     """Train-if-needed and test one cell through the run path; the results folder it wrote or reused."""
     from ravar_bench.engine.runs import ensure_weights, prepare, test
 
-    args = run_args(cell, shared)
-    prepared = prepare(args)
-    return test(prepared, ensure_weights(prepared, args, allow_training=True), args)
+    request = cell.request(shared)
+    prepared = prepare(request)
+    return test(prepared, ensure_weights(prepared, request, allow_training=True), request)

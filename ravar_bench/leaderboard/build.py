@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ravar_bench.data.format import atomic_write_bytes
 from ravar_bench.leaderboard import render, tables
-from ravar_bench.leaderboard.collect import LeaderboardError, Run, load_runs
+from ravar_bench.leaderboard.collect import INDEX_NAME, LeaderboardError, Run, load_runs
 
 MARKER = ".generated-by-ravar-bench"
 REPORTED_LABEL = "reported (paper, RefAVA)"
@@ -72,7 +72,7 @@ def board_files(runs: Sequence[Run], reported: dict, dataset: str, scale: str) -
     files["main.md"] = _page("Main results", context, [main, *_reported(reported, "main", True)])
     files["main.csv"] = render.csv_text(main).encode()
     sections = []
-    for kind in tables.ABLATION_FOLDERS:
+    for kind in tables.ABLATION_TABLES:
         table = tables.ablation_table(kind, [r for r in runs if r.perturbation is None and r.text_control is None])
         files[f"{kind}.csv"] = render.csv_text(table).encode()
         sections += [table, *_reported(reported, kind)]
@@ -90,6 +90,7 @@ def board_files(runs: Sequence[Run], reported: dict, dataset: str, scale: str) -
         rephrasing.notes.append(f"{REPORTED_LABEL}: {missing}")
     files["rephrasing.md"] = _page("Reference rephrasing", context, [rephrasing])
     files["rephrasing.csv"] = render.csv_text(rephrasing).encode()
+    files[INDEX_NAME] = "".join(json.dumps(run.record, sort_keys=True) + "\n" for run in runs).encode()
     text_control = tables.text_control_table(runs)
     files["text_control.md"] = _page("Text controls", context, [text_control])
     files["text_control.csv"] = render.csv_text(text_control).encode()

@@ -1,28 +1,23 @@
-"""Read results.json files into flat ``Run`` records and pick one run per leaderboard cell."""
+"""Read results.json files (or the compact run index a build writes, ``runs.jsonl``) into flat ``Run``
+records and pick one run per leaderboard cell."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from ravar_bench.engine.results import read_results
+from ravar_bench.data.splits import Split
+from ravar_bench.engine.results import SCHEMA, SCHEMA_VERSION, check_schema, read_results
+from ravar_bench.metrics.estimate import Estimate
 
 METRICS = ("mIoU", "mAP", "AUROC")
+INDEX_NAME = "runs.jsonl"  # one compact record per selected run, next to the tables it fills
 
 
 class LeaderboardError(ValueError):
     """A results file the leaderboards cannot use; the message names the file and the field."""
-
-
-@dataclass(frozen=True)
-class Estimate:
-    """A metric value with its 95% bootstrap interval, as fractions (``None`` when undefined)."""
-
-    value: float | None
-    low: float | None
-    high: float | None
 
 
 @dataclass(frozen=True)
@@ -35,6 +30,7 @@ class Run:
     submission: str
     display_name: str
     group: str
+    tables: tuple[str, ...]
     dataset: str
     scale: str
     split: str
@@ -43,6 +39,7 @@ class Run:
     text_control: str | None
     metrics: dict[str, Estimate]
     manifest: str | None = None
+    record: dict = field(default_factory=dict, compare=False, repr=False)  # the run's line of runs.jsonl
 
     @property
     def cell(self) -> tuple:
@@ -70,14 +67,42 @@ def _estimate(entry: dict, name: str, path: Path) -> Estimate:
     return Estimate(*numbers)
 
 
-def parse_run(path: Path, convention: str) -> Run:
-    """A results.json file -> ``Run``, with the metrics of the given class-averaging convention."""
+def compact_record(data: dict, path: Path) -> dict:
+    """What the leaderboards need of one results.json (and what a reader of the index wants: run id,
+    submission, commit, config hash, metrics), in the results.json schema so it parses the same way."""
+    report = _field(data, "metrics", path)
+    conventions = report.get("conventions") or {report.get("convention"): _field(data, "metrics.metrics", path)}
+    provenance = _field(data, "provenance", path)
+    perturbation = data.get("perturbation")
+    return {
+        "schema": SCHEMA, "schema_version": SCHEMA_VERSION, "run_id": data.get("run_id"),
+        "submission": data.get("submission"), "scale": data.get("scale"),
+        "submission_meta": data.get("submission_meta"),
+        "dataset": {key: data.get("dataset", {}).get(key) for key in ("name", "split", "manifest_sha256")},
+        "perturbation": None if perturbation is None else {k: perturbation.get(k) for k in ("name", "severity")},
+        "text_control": data.get("text_control"),
+        "metrics": {"convention": report.get("convention"),
+                    "conventions": {c: {m: t[m] for m in METRICS if m in t} for c, t in conventions.items()}},
+        "provenance": {"created_utc": provenance.get("created_utc"), "code": provenance.get("code"),
+                       "config_sha256": provenance.get("config_sha256")},
+    }
+
+
+def read_records(path: Path) -> list[dict]:
+    """The records of a results.json (one) or of a runs.jsonl index (one per line), schema checked."""
     try:
-        data = read_results(path)
+        if path.name == INDEX_NAME:
+            lines = [line for line in path.read_text().splitlines() if line.strip()]
+            return [check_schema(json.loads(line), f"{path}:{number}") for number, line in enumerate(lines, 1)]
+        return [read_results(path)]
     except json.JSONDecodeError as err:
         raise LeaderboardError(f"{path}: not valid JSON ({err})") from err
     except ValueError as err:
         raise LeaderboardError(str(err)) from err
+
+
+def parse_run(data: dict, path: Path, convention: str) -> Run:
+    """One results record -> ``Run``, with the metrics of the given class-averaging convention."""
     report = _field(data, "metrics", path)
     table = report.get("conventions", {}).get(convention)
     if table is None:
@@ -93,22 +118,28 @@ def parse_run(path: Path, convention: str) -> Run:
         created_utc=str(_field(data, "provenance.created_utc", path)),
         submission=str(_field(data, "submission", path)),
         display_name=str(meta.get("display_name", data["submission"])), group=str(meta.get("group", "Other")),
+        tables=tuple(_field(data, "submission_meta.tables", path)),
         dataset=str(_field(data, "dataset.name", path)), scale=str(_field(data, "scale", path)),
         split=str(_field(data, "dataset.split", path)),
         perturbation=None if perturbation is None else str(_field(perturbation, "name", path)),
         severity=None if perturbation is None else int(_field(perturbation, "severity", path)),
         text_control=data.get("text_control"), metrics=metrics, manifest=data["dataset"].get("manifest_sha256"),
+        record=compact_record(data, path),
     )
 
 
 def find_results(roots: Iterable[Path]) -> list[Path]:
-    """Every results.json under the given folders (staging folders skipped), sorted."""
+    """Every results.json and runs.jsonl index under the given folders (staging folders skipped), or the
+    index files given themselves, sorted."""
     found = set()
     for root in roots:
         root = Path(root)
+        if root.is_file() and root.name == INDEX_NAME:
+            found.add(root)
+            continue
         if not root.is_dir():
             raise LeaderboardError(f"{root}: no such results folder")
-        found.update(p for p in root.rglob("results.json")
+        found.update(p for name in ("results.json", INDEX_NAME) for p in root.rglob(name)
                      if not any(part.startswith(".") for part in p.relative_to(root).parts))
     return sorted(found)
 
@@ -131,7 +162,7 @@ def check_same_data(runs: Sequence[Run]) -> None:
     """
     seen: dict[tuple, Run] = {}
     for run in runs:
-        split = "test" if run.split == "test-rephrased" else run.split
+        split = Split.named(run.split).file_split
         first = seen.setdefault((run.dataset, run.scale, split), run)
         if None not in (run.manifest, first.manifest) and run.manifest != first.manifest:
             raise LeaderboardError(f"{first.path} and {run.path}: both say dataset {run.dataset!r} split {split!r} "
@@ -141,6 +172,6 @@ def check_same_data(runs: Sequence[Run]) -> None:
 
 def load_runs(roots: Iterable[Path], convention: str = "macro") -> list[Run]:
     """Read and select the runs under ``roots``; any unusable file stops the build with its name."""
-    runs = [parse_run(path, convention) for path in find_results(roots)]
+    runs = [parse_run(data, path, convention) for path in find_results(roots) for data in read_records(path)]
     check_same_data(runs)
     return select(runs)

@@ -10,7 +10,7 @@ import io
 from collections.abc import Sequence
 
 from ravar_bench.leaderboard.collect import Run
-from ravar_bench.leaderboard.tables import SPLITS, Table, submissions
+from ravar_bench.leaderboard.tables import TABLE_SPLITS, Table, submissions
 
 SEVERITY_TICKS = (0, 1, 2, 3, 4, 5)
 
@@ -51,7 +51,7 @@ def _series(runs: Sequence[Run], submission: str, split: str, name: str) -> list
             continue
         if run.perturbation in (None, name) and run.metrics["mAP"].value is not None:
             est = run.metrics["mAP"]
-            low, high = (est.value if est.low is None else est.low), (est.value if est.high is None else est.high)
+            low, high = (est.ci_low, est.ci_high) if est.has_interval else (est.value, est.value)
             points.append((run.severity or 0, 100 * est.value, 100 * low, 100 * high))
     return sorted(points)
 
@@ -67,9 +67,9 @@ def severity_plot(runs: Sequence[Run], name: str, title: str) -> bytes:
     colours = colormaps["tab20"].colors
     figure = Figure(figsize=(12, 4.5), dpi=100)
     figure.subplots_adjust(left=0.06, right=0.8, top=0.86)
-    axes = figure.subplots(1, len(SPLITS), sharey=True)
+    axes = figure.subplots(1, len(TABLE_SPLITS), sharey=True)
     legend = {}
-    for ax, split in zip(axes, SPLITS, strict=True):
+    for ax, split in zip(axes, TABLE_SPLITS, strict=True):
         for i, rep in enumerate(reps):
             points = _series(runs, rep.submission, split, name)
             if points:

@@ -9,12 +9,17 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from ravar_bench.leaderboard.collect import METRICS, Estimate, Run
+from ravar_bench.data.splits import TABLE_SPLITS
+from ravar_bench.leaderboard.collect import METRICS, Run
+from ravar_bench.metrics.estimate import Estimate, with_interval
 
 # Row groups of the paper's Table 2, in order; unknown groups follow alphabetically.
 GROUP_ORDER = ("AAL", "VQA", "VTR", "SF", "VOS", "Ours")
-ABLATION_FOLDERS = {"ablation_modules": "ablations/", "ablation_fusion": "fusion/"}
-SPLITS = ("val", "test")
+# The tables a submission declares itself a row of (``meta.tables``); the other tables show every run.
+ABLATION_TABLES = {"ablation_modules": "Module ablations (Table 3, left)",
+                   "ablation_fusion": "Fusion mechanisms (Table 3, right)"}
+MEMBERSHIP_TABLES = ("main", *ABLATION_TABLES)
+
 TEXT_CONTROLS = (None, "shuffled", "empty")
 
 
@@ -35,25 +40,18 @@ class Table:
         self.csv_rows.append(csv)
 
 
-def percent(x: float | None) -> str:
-    """A fraction as a percentage with two decimals; ``n/a`` for undefined."""
-    return "n/a" if x is None else f"{100 * x:.2f}"
-
-
 def md_estimate(est: Estimate | None) -> str:
     """``55.98 (52.10-58.30)``: value and 95% CI in percent; ``-`` when the run is missing."""
     if est is None:
         return "-"
-    if est.low is None or est.high is None:
-        return percent(est.value)
-    return f"{percent(est.value)} ({percent(est.low)}-{percent(est.high)})"
+    return with_interval(est)
 
 
 def csv_estimate(est: Estimate | None) -> list[str]:
     """Value, CI low, CI high in percent (empty strings when missing)."""
     if est is None:
         return ["", "", ""]
-    return ["" if x is None else f"{100 * x:.4f}" for x in (est.value, est.low, est.high)]
+    return ["" if x is None else f"{100 * x:.4f}" for x in (est.value, est.ci_low, est.ci_high)]
 
 
 def metric_columns(prefixes: Sequence[str]) -> tuple[list[str], list[str]]:
@@ -91,39 +89,30 @@ def submissions(runs: Sequence[Run], keep: Callable[[Run], bool]) -> list[Run]:
     return sorted(first.values(), key=lambda r: (group_key(r.group), r.display_name, r.submission))
 
 
-def is_ablation(run: Run) -> bool:
-    """Runs of the ablation and fusion variants (submissions/ablations/, submissions/fusion/)."""
-    return run.submission.startswith(tuple(ABLATION_FOLDERS.values()))
-
-
 def split_table(title: str, runs: Sequence[Run], keep: Callable[[Run], bool], with_group: bool) -> Table:
     """Rows of submissions, columns val and test mIoU/mAP/AUROC on clean data (the Table 2 layout)."""
     cells = index(runs)
-    md_cols, csv_cols = metric_columns(SPLITS)
+    md_cols, csv_cols = metric_columns(TABLE_SPLITS)
     labels = ["Group", "Method"] if with_group else ["Method"]
     table = Table(title, labels + md_cols, [*labels, "submission", *csv_cols])
     def clean(run: Run) -> bool:
-        return keep(run) and run.split in SPLITS and run.perturbation is None and run.text_control is None
+        return keep(run) and run.split in TABLE_SPLITS and run.perturbation is None and run.text_control is None
 
     for rep in submissions(runs, clean):
-        md, csv = metric_cells([cells.get((rep.submission, s, None, None, None)) for s in SPLITS])
+        md, csv = metric_cells([cells.get((rep.submission, s, None, None, None)) for s in TABLE_SPLITS])
         label = [rep.group, rep.display_name] if with_group else [rep.display_name]
         table.add(label + md, [*label, rep.submission, *csv])
     return table
 
 
 def main_table(runs: Sequence[Run]) -> Table:
-    """Paper Table 2: every non-ablation submission, grouped by ``meta.group``."""
-    return split_table("Main results (Table 2 layout)", runs, lambda r: not is_ablation(r), with_group=True)
+    """Paper Table 2: the submissions whose ``meta.tables`` holds ``main``, grouped by ``meta.group``."""
+    return split_table("Main results (Table 2 layout)", runs, lambda r: "main" in r.tables, with_group=True)
 
 
 def ablation_table(kind: str, runs: Sequence[Run]) -> Table:
-    """Paper Table 3: the variants under submissions/ablations/ or submissions/fusion/, plus the Ours rows."""
-    folder = ABLATION_FOLDERS[kind]
-    title = {"ablation_modules": "Module ablations (Table 3, left)",
-             "ablation_fusion": "Fusion mechanisms (Table 3, right)"}[kind]
-    return split_table(title, runs, lambda r: r.submission.startswith(folder) or
-                       (r.group == "Ours" and not is_ablation(r)), with_group=False)
+    """Paper Table 3: the submissions whose ``meta.tables`` holds ``kind`` (the variants and the full model)."""
+    return split_table(ABLATION_TABLES[kind], runs, lambda r: kind in r.tables, with_group=False)
 
 
 def perturbations(runs: Sequence[Run]) -> list[str]:
@@ -134,14 +123,14 @@ def perturbations(runs: Sequence[Run]) -> list[str]:
 def robustness_table(name: str, runs: Sequence[Run]) -> Table:
     """Paper Tables 10-11 for one perturbation: each submission at clean and each severity, val and test."""
     cells = index(runs)
-    md_cols, csv_cols = metric_columns(SPLITS)
+    md_cols, csv_cols = metric_columns(TABLE_SPLITS)
     table = Table(f"Robustness: {name} (Tables 10-11 layout)", ["Method", "severity", *md_cols],
                   ["Method", "submission", "severity", *csv_cols])
     for rep in submissions(runs, lambda r: r.perturbation == name):
         severities = sorted({r.severity for r in runs if r.submission == rep.submission and r.perturbation == name})
         for severity in (None, *severities):
             key = (name, severity) if severity is not None else (None, None)
-            md, csv = metric_cells([cells.get((rep.submission, s, *key, None)) for s in SPLITS])
+            md, csv = metric_cells([cells.get((rep.submission, s, *key, None)) for s in TABLE_SPLITS])
             label = "clean" if severity is None else str(severity)
             table.add([rep.display_name, label, *md], [rep.display_name, rep.submission, label, *csv])
     return table
@@ -192,10 +181,10 @@ def text_control_table(runs: Sequence[Run]) -> Table:
 def reported_table(title: str, rows: Sequence[dict], with_group: bool = False) -> Table:
     """A table of the paper's own numbers (percent, no CIs), from reported.json rows."""
     labels = ["Group", "Method"] if with_group else ["Method"]
-    header = labels + [f"{s} {m}" for s in SPLITS for m in METRICS]
+    header = labels + [f"{s} {m}" for s in TABLE_SPLITS for m in METRICS]
     table = Table(title, header, header)
     for row in rows:
         label = [row["group"], row["method"]] if with_group else [row["method"]]
-        values = [f"{row[s][m]:.2f}" for s in SPLITS for m in METRICS]
+        values = [f"{row[s][m]:.2f}" for s in TABLE_SPLITS for m in METRICS]
         table.add(label + values, label + values)
     return table

@@ -1,8 +1,8 @@
-"""RAVAR metrics: pure functions (mAP, AUROC, mIoU, IoU-gated mAP, bootstrap CIs) and ``RAVARMetric``."""
+"""RAVAR metrics: pure functions (mAP, AUROC, mIoU, IoU-gated mAP, bootstrap CIs); ``RAVARMetric``
+(MMEngine's BaseMetric, in METRICS) lives in ``metrics.ravar_metric``."""
 
 from ravar_bench.metrics.boxes import box_iou, canonical_boxes
 from ravar_bench.metrics.ranking import RankIndex, gate_scores, per_class_ap_auroc
-from ravar_bench.metrics.ravar_metric import RAVARMetric
 from ravar_bench.metrics.report import (
     CONVENTIONS,
     IOU_THRESHOLDS,
@@ -14,7 +14,6 @@ from ravar_bench.metrics.report import (
 __all__ = [
     "CONVENTIONS",
     "IOU_THRESHOLDS",
-    "RAVARMetric",
     "RAVARReport",
     "RankIndex",
     "box_iou",

@@ -8,9 +8,11 @@ from typing import Any
 import numpy as np
 from mmengine.evaluator import BaseMetric
 
+from ravar_bench.data.format import NUM_CLASSES
 from ravar_bench.metrics.bootstrap import DEFAULT_RESAMPLES
-from ravar_bench.metrics.report import CONVENTIONS, NUM_CLASSES, RAVARReport, compute_ravar_metrics
+from ravar_bench.metrics.report import CONVENTIONS, RAVARReport, compute_ravar_metrics
 from ravar_bench.registry import METRICS
+from ravar_bench.structures import prediction_problem
 
 FIELDS = {"pred_scores": NUM_CLASSES, "gt_labels": NUM_CLASSES, "pred_box": 4, "gt_box": 4}  # name -> size
 
@@ -51,9 +53,13 @@ class RAVARMetric(BaseMetric):
             if missing:
                 raise ValueError(f"data sample {key!r} lacks {', '.join(missing)} (expected {', '.join(FIELDS)})")
             arrays = {name: _as_numpy(record[name]).reshape(-1) for name in FIELDS}
-            for name, size in FIELDS.items():
-                if arrays[name].size != size:
-                    raise ValueError(f"{name} of data sample {key!r} has {arrays[name].size} values, expected {size}")
+            for name in ("gt_labels", "gt_box"):
+                if arrays[name].size != FIELDS[name]:
+                    raise ValueError(f"{name} of data sample {key!r} has {arrays[name].size} values, "
+                                     f"expected {FIELDS[name]}")
+            problem = prediction_problem(arrays["pred_scores"], arrays["pred_box"])
+            if problem:
+                raise ValueError(f"data sample {key!r}: {problem}")
             self.results.append({"key": key, **arrays})
 
     def compute_metrics(self, results: list) -> dict[str, float]:

@@ -8,24 +8,16 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from ravar_bench.data.ava import AVA_ACTIONS, AVA_GROUPS
+from ravar_bench.data.ava import AVA_GROUPS
+from ravar_bench.data.format import NUM_CLASSES
 from ravar_bench.metrics.bootstrap import CONFIDENCE, DEFAULT_RESAMPLES, percentile_interval, resample_counts
 from ravar_bench.metrics.boxes import box_iou
+from ravar_bench.metrics.estimate import Estimate
 from ravar_bench.metrics.ranking import RankIndex, average_precision, roc_auc
 
-NUM_CLASSES = len(AVA_ACTIONS)
 CONVENTIONS = ("macro", "weighted")
 IOU_THRESHOLDS = (0.2, 0.5)
 HEADLINE = ("mAP", "AUROC", "mIoU", *(f"mAP@{t}" for t in IOU_THRESHOLDS))
-
-
-@dataclass(frozen=True)
-class Estimate:
-    """A point value with its bootstrap interval (None where undefined)."""
-
-    value: float | None
-    ci_low: float | None = None
-    ci_high: float | None = None
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,5 @@ registered in ``PERTURBATIONS``; see docs/PERTURBATIONS.md.
 from ravar_bench.perturbations.fog import fog
 from ravar_bench.perturbations.noise import gaussian_noise, shot_noise
 from ravar_bench.perturbations.rain import rain
-from ravar_bench.perturbations.transform import Perturb, sample_seed
 
-__all__ = ["Perturb", "fog", "gaussian_noise", "rain", "sample_seed", "shot_noise"]
+__all__ = ["fog", "gaussian_noise", "rain", "shot_noise"]

@@ -1,10 +1,8 @@
-"""``ravar-bench perturb preview``: a PNG grid of every perturbation at every severity on one key frame."""
+"""The perturbation preview: a PNG grid of every perturbation at every severity on one key frame."""
 
 from __future__ import annotations
 
-import argparse
 import io
-from pathlib import Path
 
 import numpy as np
 
@@ -48,19 +46,3 @@ def preview_png(image: np.ndarray, seed: int = 0) -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     return buffer.getvalue()
-
-
-def preview_command(args: argparse.Namespace) -> int:
-    """Render the grid on a RefAVA-Synth key frame and write it to ``args.out``."""
-    from ravar_bench.cli._common import CLIError
-    from ravar_bench.data.format import atomic_write_bytes
-
-    try:
-        from ravar_bench.data.synth import sample_keyframe
-    except ImportError as error:
-        raise CLIError(f"the preview needs ravar_bench.data.synth.sample_keyframe, which is not available: "
-                       f"{error}") from error
-    out = Path(args.out)
-    atomic_write_bytes(out, preview_png(sample_keyframe(seed=args.seed), seed=args.seed))
-    print(f"wrote {out}")
-    return 0

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from mmengine.config import Config
 
-from ravar_bench.cli._common import CLIError, project_root
+from ravar_bench.errors import UserError
+from ravar_bench.paths import list_configs, project_root
 from ravar_bench.perturbations.common import SEVERITIES
 
 # Short names accepted on the command line, for the perturbations named after their noise.
@@ -15,7 +16,7 @@ ALIASES = {"shot": "shot_noise", "gaussian": "gaussian_noise"}
 
 def config_names(root: Path) -> list[str]:
     """The perturbations that have a config file in ``root/perturbations``."""
-    return sorted(path.stem for path in (root / "perturbations").glob("*.py") if not path.stem.startswith("_"))
+    return [Path(path).stem for path in list_configs("perturbations", root)]
 
 
 def _severity(text: str, spec: str) -> int:
@@ -25,7 +26,7 @@ def _severity(text: str, spec: str) -> int:
     except ValueError:
         severity = None
     if severity not in SEVERITIES:
-        raise CLIError(f"--perturb {spec!r}: severity must be an integer in 1..5, got {text!r}")
+        raise UserError(f"--perturb {spec!r}: severity must be an integer in 1..5, got {text!r}")
     return severity
 
 
@@ -40,12 +41,12 @@ def parse_perturb(spec: str, seed: int = 0, severity: int | None = None, root: P
     path = root / "perturbations" / f"{name}.py"
     if not path.is_file():
         known = ", ".join(config_names(root) + [f"{alias} (= {full})" for alias, full in ALIASES.items()])
-        raise CLIError(f"--perturb {spec!r}: unknown perturbation {name!r}; known: {known}")
+        raise UserError(f"--perturb {spec!r}: unknown perturbation {name!r}; known: {known}")
     config = Config.fromfile(str(path))
     chosen = _severity(written, spec) if written else None
     if severity is not None:
         if chosen is not None and chosen != severity:
-            raise CLIError(f"--perturb {spec!r} conflicts with --severity {severity}")
+            raise UserError(f"--perturb {spec!r} conflicts with --severity {severity}")
         chosen = _severity(str(severity), spec)
     if chosen is None:
         chosen = _severity(str(config.default_severity), f"{path}: default_severity")

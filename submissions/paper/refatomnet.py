@@ -1,7 +1,9 @@
 # RefAtomNet at paper scale: BLIP-2 ViT-g/14 (224 px, frozen) + Q-Former with its BERT text path, BERT-base
 # for detector category names (frozen), 100 DETR-R50 detections read from the detections file.
 # Weights come only from local directories (nothing is downloaded); building fails naming a missing one.
-_base_ = ["../_base_/models/refatomnet.py"]
+# Data loaders, runtime, schedule and meta (leaderboard name, group, tables) are the CPU submission's.
+_base_ = ["../refatomnet.py"]
+scale = "paper"
 
 # transformers `Blip2ForImageTextRetrieval` format (e.g. a local copy of Salesforce/blip2-itm-vit-g,
 # tokenizer files included) and a BERT-base-uncased directory.

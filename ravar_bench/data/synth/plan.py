@@ -13,6 +13,7 @@ import numpy as np
 
 from ravar_bench.data.format import FIRST_SECOND
 from ravar_bench.data.synth import actions as A
+from ravar_bench.data.synth.references import identifiable
 from ravar_bench.data.synth.styles import Style, split_styles
 
 SPLITS = ("train", "val", "test")
@@ -278,8 +279,6 @@ def _scene_objects(rng: np.random.Generator, persons: list[PersonPlan], tv_x: fl
 
 def plan_scene(seed: int, split: str, index: int) -> ScenePlan:
     """Sample one scene; redraw until every person's attributes are unique and the layout fits."""
-    from ravar_bench.data.synth.references import identifiable  # references builds on this module
-
     rng = np.random.default_rng(scene_seed(seed, split, index, 0))
     styles = split_styles(split)
     style = styles[int(rng.integers(len(styles)))]

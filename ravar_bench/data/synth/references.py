@@ -12,10 +12,12 @@ or implies an action.
 from __future__ import annotations
 
 from itertools import combinations
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ravar_bench.data.synth.plan import PersonPlan
+if TYPE_CHECKING:  # annotations only: plan.py calls identifiable() while planning, so no import cycle
+    from ravar_bench.data.synth.plan import PersonPlan
 
 ATTRIBUTES = ("top", "bottom", "hat", "hair", "build", "horizontal", "depth", "carried")
 

@@ -1,0 +1,45 @@
+"""Hand-made results directories for tests (in the spirit of ``mmdet.testing``): valid schema, chosen numbers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from ravar_bench.engine.results import run_dir, write_run
+from ravar_bench.engine.runs import condition_name
+
+
+def estimate(value: float, half_width: float = 0.05, shift: float = 0.0) -> dict:
+    """A metric entry with a 95% interval of ``half_width`` around ``value + shift`` (fractions); a shift
+    larger than the half width gives an interval that misses the point estimate, as bootstrap ones can."""
+    centre = value + shift
+    return {"value": value, "ci_low": max(0.0, centre - half_width), "ci_high": min(1.0, centre + half_width)}
+
+
+def write_fake_run(results_root: Path, submission: str, split: str, values: dict[str, float], *,
+                   display_name: str | None = None, group: str = "Ours", perturbation: tuple[str, int] | None = None,
+                   text_control: str | None = None, run_id: str = "000000000001",
+                   created_utc: str = "2026-01-01T00:00:00+00:00", scale: str = "cpu",
+                   dataset: str = "refava-synth", manifest: str | None = None, ci_shift: float = 0.0,
+                   tables: Sequence[str] = ("main",)) -> Path:
+    """Write one results directory whose macro metrics are ``values`` (mIoU, mAP, AUROC as fractions),
+    their intervals shifted by ``ci_shift`` (see ``estimate``), declared a row of ``tables`` (``meta.tables``).
+
+    The weighted convention holds the same numbers minus 0.01 so a test can tell the two apart.
+    """
+    perturbation_cfg = None if perturbation is None else {"name": perturbation[0], "severity": perturbation[1]}
+    condition = condition_name(perturbation_cfg, text_control)
+    final = run_dir(Path(results_root), submission, dataset, split, condition, run_id)
+    macro = {name: estimate(v, shift=ci_shift) for name, v in values.items()}
+    weighted = {name: estimate(max(0.0, v - 0.01)) for name, v in values.items()}
+    results = {
+        "run_id": run_id, "submission": submission, "scale": scale,
+        "submission_meta": {"display_name": display_name or submission, "group": group, "tables": list(tables)},
+        "dataset": {"name": dataset, "split": split, "num_samples": 10, "manifest_sha256": manifest},
+        "perturbation": None if perturbation is None else {"type": "Perturb", "name": perturbation[0],
+                                                           "severity": perturbation[1], "seed": 0, "version": 1},
+        "text_control": text_control,
+        "metrics": {"convention": "macro", "metrics": macro, "conventions": {"macro": macro, "weighted": weighted}},
+        "provenance": {"created_utc": created_utc},
+    }
+    return write_run(final, results, [], "# config\n")
