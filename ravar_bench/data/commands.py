@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import io
-import textwrap
 from collections import Counter
 from pathlib import Path
 
@@ -139,37 +137,20 @@ def show_command(args: argparse.Namespace) -> int:
         raise CLIError(str(error)) from error
     if len(dataset) == 0:
         raise CLIError(f"split {args.split!r} in {root} has no samples")
-    picks = np.unique(np.linspace(0, len(dataset) - 1, min(args.n, len(dataset))).round().astype(int))
-    atomic_write_bytes(args.out, contact_sheet([dataset.get_data_info(int(i)) for i in picks]))
-    Console().print(f"wrote {len(picks)} key frames of split {args.split!r} to {args.out}")
+    count = min(args.n, len(dataset))
+    picks = np.linspace(0, len(dataset) - 1, count).round().astype(int)  # distinct: count <= len(dataset)
+    atomic_write_bytes(args.out, sample_sheet([dataset.get_data_info(int(i)) for i in picks],
+                                             f"{root.name}, split {args.split}: green = referred person's box"))
+    short = f" (the split has only {len(dataset)} samples)" if count < args.n else ""
+    Console().print(f"wrote {count} key frames of split {args.split!r} to {args.out}{short}")
     return 0
 
 
-def contact_sheet(infos: list[dict], columns: int = 4) -> bytes:
-    """PNG bytes of a grid of key frames, each with its box, wrapped reference and action names."""
-    import matplotlib
+def sample_sheet(infos: list[dict], heading: str, columns: int = 4) -> bytes:
+    """PNG bytes of a grid of key frames, each titled by its sample key, with its box, reference and actions."""
+    from ravar_bench.visual.tiles import Box, Tile, contact_sheet, keyframe
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from matplotlib.patches import Rectangle
-
-    from ravar_bench.data.transforms import DecodeFrames, SampleClip
-
-    decode, sample_clip = DecodeFrames(), SampleClip(num_frames=1)
-    rows = -(-len(infos) // columns)
-    figure, axes = plt.subplots(rows, columns, figsize=(4 * columns, 4.2 * rows), squeeze=False)
-    for axis in axes.flat:
-        axis.axis("off")
-    for axis, info in zip(axes.flat, infos, strict=False):
-        keyframe = decode(sample_clip(dict(info)))["keyframe"]
-        height, width = keyframe.shape[:2]
-        x1, y1, x2, y2 = np.asarray(info["gt_box"]) * [width, height, width, height]
-        axis.imshow(keyframe)
-        axis.add_patch(Rectangle((x1, y1), x2 - x1, y2 - y1, fill=False, edgecolor="lime", linewidth=2))
-        actions = ", ".join(action_name(a) for a in info["labels"])
-        axis.set_title(textwrap.fill(f"{info['text']}\n[{actions}]", 40, replace_whitespace=False), fontsize=7)
-    figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=80)
-    plt.close(figure)
-    return buffer.getvalue()
+    tiles = [Tile(keyframe(info), info["key"], [Box(info["gt_box"], "lime")],
+                  [f"ref: {info['text']}", "actions: " + ", ".join(action_name(a) for a in info["labels"])])
+             for info in infos]
+    return contact_sheet(tiles, columns, heading)
