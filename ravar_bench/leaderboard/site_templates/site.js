@@ -61,7 +61,7 @@
         const cell = row.insertCell();
         const ap = run.ap[c];
         if (ap === null) { cell.textContent = "n/a"; return; }
-        cell.append(element("span", undefined, { class: "bar", style: "width:" + ap + "px" }), ap.toFixed(2));
+        cell.append(element("span", undefined, { class: "bar", style: "width:" + ap + "px" }), ap.toFixed(1));
       });
     });
     if (!body.rows.length) return element("p", "No per-class AP recorded for these runs.");
