@@ -64,8 +64,9 @@ def write_sheet(args: argparse.Namespace, run_dir: Path, results: dict) -> str:
     from ravar_bench.data.problems import RefAVAFormatError
     from ravar_bench.visual import predictions
 
-    if args.worst < 1:
-        raise CLIError(f"--worst must be >= 1, got {args.worst}")
+    for option, value in (("--worst", args.worst), ("--columns", args.columns)):
+        if value < 1:
+            raise CLIError(f"{option} must be >= 1, got {value}")
     try:
         chosen = predictions.choose(predictions.score_samples(predictions.read_samples(run_dir)),
                                     None if args.keys else args.worst, args.keys)
