@@ -28,9 +28,10 @@ def register(subparsers) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--work-dir", help="where training writes (default: ./work_dirs)")
     parser.add_argument("--results-dir", default="results")
-    parser.add_argument("--cfg-options", nargs="+", default=[], metavar="KEY=VALUE",
+    parser.add_argument("--cfg-options", nargs="+", action="extend", default=[], metavar="KEY=VALUE",
                         help="passed to every run, e.g. train_cfg.max_epochs=1")
-    parser.add_argument("--out", default="leaderboards", help="leaderboards folder rebuilt at the end")
+    parser.add_argument("--out", help="leaderboards folder rebuilt at the end (default: leaderboards/, only with "
+                        "the default --results-dir)")
     parser.add_argument("--dry-run", action="store_true", help="list the cells and whether each has results")
     jobs = parser.add_argument_group("executors", "cells as independent jobs through submitit (docs/LEADERBOARDS.md)")
     jobs.add_argument("--executor", choices=("local", "slurm"), default="local",
@@ -101,7 +102,7 @@ def slurm_options(args: argparse.Namespace):
     return SlurmOptions(**values)
 
 
-def submit_to_slurm(args: argparse.Namespace, cells: list, results_dir: Path, dataset: str) -> int:
+def submit_to_slurm(args: argparse.Namespace, cells: list, results_dir: Path, dataset: str, out: Path) -> int:
     """Submit the unfinished cells to Slurm and print the jobs; the leaderboards are rebuilt by the last job."""
     from ravar_bench.cli.leaderboard import default_reported
     from ravar_bench.engine.sweep_jobs import plan, submit_slurm
@@ -109,7 +110,7 @@ def submit_to_slurm(args: argparse.Namespace, cells: list, results_dir: Path, da
     plans = plan(cells, results_dir, dataset)
     try:
         jobs = submit_slurm(plans, shared_args(args), slurm_options(args), Path(args.submitit_dir),
-                            (str(results_dir), args.out, str(default_reported())))
+                            (str(results_dir), str(out), str(default_reported())))
     except (RuntimeError, OSError) as err:  # submitit: no srun/sbatch here, or sbatch refused the job
         raise CLIError(f"--executor slurm: cannot submit ({err})") from err
     table = Table(title=f"sweep on Slurm: {sum(len(p.cells) for p in plans)} of {len(cells)} cells to run, "
@@ -151,6 +152,8 @@ def run_cells(args: argparse.Namespace, cells: list, results_dir: Path, dataset:
 
 
 def handle(args: argparse.Namespace) -> int:
+    from ravar_bench.cli.leaderboard import output_folder
+    from ravar_bench.engine.submission import load_submission
     from ravar_bench.engine.sweep import dataset_name, finished
 
     if args.jobs < 1:
@@ -163,8 +166,11 @@ def handle(args: argparse.Namespace) -> int:
                 for c in cells]
         console.print(summary(rows, f"sweep plan: {len(cells)} cells"))
         return 0
+    out = output_folder([args.results_dir], args.out)  # refused before any cell runs
+    for submission in sorted({cell.submission for cell in cells}):  # a bad option fails once, not in every cell
+        load_submission(submission, args.cfg_options)
     if args.executor == "slurm":
-        return submit_to_slurm(args, cells, results_dir, dataset)
+        return submit_to_slurm(args, cells, results_dir, dataset, out)
     rows, failures = [], 0
     for cell, result, was_done in run_cells(args, cells, results_dir, dataset, console):
         if isinstance(result, BaseException):
@@ -179,8 +185,8 @@ def handle(args: argparse.Namespace) -> int:
     from ravar_bench.cli.leaderboard import default_reported
     from ravar_bench.leaderboard.build import build_leaderboards
 
-    build_leaderboards([results_dir], Path(args.out), default_reported())
-    console.print(f"leaderboards rebuilt in {args.out}")
+    build_leaderboards([results_dir], out, default_reported())
+    console.print(f"leaderboards rebuilt in {out}")
     return 1 if failures else 0
 
 
