@@ -61,8 +61,8 @@ def test_slurm_sweep_submits_training_then_dependent_test_array_then_leaderboard
     config.write_text(json.dumps({"partition": "gpu", "time_min": 90, "gpus_per_job": 2}))
     code = main(["sweep", "--submissions", "submissions/refatomnet.py", "submissions/i3d.py", "--perturb", "fog",
                  "--severities", "1", "5", "--splits", "test", "--text-controls", "--results-dir", str(results),
-                 "--executor", "slurm", "--slurm-config", str(config), "--time-min", "120",
-                 "--array-parallelism", "4", "--submitit-dir", str(tmp_path / "submitit"), "--out", str(tmp_path / "lb")])
+                 "--executor", "slurm", "--slurm-config", str(config), "--time-min", "120", "--out", str(tmp_path),
+                 "--array-parallelism", "4", "--submitit-dir", str(tmp_path / "submitit")])
     assert code == 0
     assert "5 of 6 cells to run, 8 jobs" in " ".join(capsys.readouterr().out.split())
     files = {int(p.stem): sbatch_options(p) for p in fake_sbatch.glob("*.sh")}
