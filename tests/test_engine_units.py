@@ -10,8 +10,7 @@ from mmengine.config import Config
 
 from ravar_bench.engine.hashing import stable_hash
 from ravar_bench.engine.prediction import drop_torn_line, read_partial
-from ravar_bench.engine.results import read_results, staging_dir, write_run
-from ravar_bench.engine.runs import condition_name
+from ravar_bench.engine.results import condition_name, read_results, staging_dir, write_run
 from ravar_bench.engine.submission import (
     load_submission,
     training_identity,

@@ -179,7 +179,6 @@ def show_command(args: argparse.Namespace) -> int:
     """Write a PNG contact sheet: key frames with the referred box, the reference and the actions."""
     import numpy as np
 
-    from ravar_bench.data.contact_sheet import contact_sheet
     from ravar_bench.data.dataset import RefAVADataset
     from ravar_bench.data.format import atomic_write_bytes
     from ravar_bench.data.problems import RefAVAFormatError
@@ -198,10 +197,24 @@ def show_command(args: argparse.Namespace) -> int:
         raise UserError(str(error)) from error
     if len(dataset) == 0:
         raise UserError(f"split {args.split!r} in {root} has no samples")
-    picks = np.unique(np.linspace(0, len(dataset) - 1, min(args.n, len(dataset))).round().astype(int))
-    atomic_write_bytes(args.out, contact_sheet([dataset.get_data_info(int(i)) for i in picks]))
-    Console().print(f"wrote {len(picks)} key frames of split {args.split!r} to {args.out}")
+    count = min(args.n, len(dataset))
+    picks = np.linspace(0, len(dataset) - 1, count).round().astype(int)  # distinct: count <= len(dataset)
+    atomic_write_bytes(args.out, sample_sheet([dataset.get_data_info(int(i)) for i in picks],
+                                             f"{root.name}, split {args.split}: green = referred person's box"))
+    short = f" (the split has only {len(dataset)} samples)" if count < args.n else ""
+    Console().print(f"wrote {count} key frames of split {args.split!r} to {args.out}{short}")
     return 0
+
+
+def sample_sheet(infos: list[dict], heading: str, columns: int = 4) -> bytes:
+    """PNG bytes of a grid of key frames, each titled by its sample key, with its box, reference and actions."""
+    from ravar_bench.data.ava import action_name
+    from ravar_bench.visual.tiles import Box, Tile, contact_sheet, keyframe
+
+    tiles = [Tile(keyframe(info), info["key"], [Box(info["gt_box"], "lime")],
+                  [f"ref: {info['text']}", "actions: " + ", ".join(action_name(a) for a in info["labels"])])
+             for info in infos]
+    return contact_sheet(tiles, columns, heading)
 
 
 ACTIONS = {"check": check_command, "convert": convert_command, "synth": synth_command, "detect": detect_command,

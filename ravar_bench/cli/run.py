@@ -46,8 +46,7 @@ def handle(args: argparse.Namespace) -> int:
 
 def print_results(final: Path) -> None:
     """A rich table of the headline metrics with their 95% CIs."""
-    from ravar_bench.engine.results import read_results
-    from ravar_bench.engine.runs import condition_name
+    from ravar_bench.engine.results import condition_name, read_results
     from ravar_bench.metrics.estimate import Estimate, interval, percent
     from ravar_bench.metrics.report import HEADLINE
 

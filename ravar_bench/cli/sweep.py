@@ -35,6 +35,20 @@ def register(subparsers) -> None:
     parser.add_argument("--out", help="leaderboards folder rebuilt at the end (default: leaderboards/, only with "
                         "the default --results-dir)")
     parser.add_argument("--dry-run", action="store_true", help="list the cells and whether each has results")
+    jobs = parser.add_argument_group("executors", "cells as independent jobs through submitit (docs/LEADERBOARDS.md)")
+    jobs.add_argument("--executor", choices=("local", "slurm"), default="local",
+                      help="local: this machine, --jobs cells at a time; slurm: submit a training job per "
+                           "submission and its test cells after it, then return")
+    jobs.add_argument("--jobs", type=int, default=1,
+                      help="local cells at a time (1: in this process; more: submitit subprocesses)")
+    jobs.add_argument("--submitit-dir", default="work_dirs/submitit",
+                      help="submitit's job files and logs (on Slurm: a folder every node can read)")
+    jobs.add_argument("--slurm-config", help="JSON file with any of partition, gpus_per_job, time_min, "
+                                             "array_parallelism (options below override it)")
+    jobs.add_argument("--partition", help="Slurm partition")
+    jobs.add_argument("--gpus-per-job", type=int, help="GPUs per Slurm job (default 1)")
+    jobs.add_argument("--time-min", type=int, help="time limit per Slurm job in minutes (default 240)")
+    jobs.add_argument("--array-parallelism", type=int, help="test jobs of one array running at once (default 64)")
 
 
 def shared_request(args: argparse.Namespace):
@@ -67,11 +81,84 @@ def summary(rows: list[tuple], title: str) -> Table:
     return table
 
 
+def slurm_options(args: argparse.Namespace):
+    """The Slurm job options: the --slurm-config file's, overridden by the command-line ones."""
+    import json
+
+    from ravar_bench.engine.sweep_jobs import SlurmOptions
+
+    values: dict = {}
+    if args.slurm_config:
+        try:
+            values = json.loads(Path(args.slurm_config).read_text())
+        except (OSError, json.JSONDecodeError) as err:
+            raise UserError(f"--slurm-config {args.slurm_config}: cannot read it as JSON ({err})") from err
+        unknown = set(values) - set(SlurmOptions.__dataclass_fields__)
+        if not isinstance(values, dict) or unknown:
+            raise UserError(f"--slurm-config {args.slurm_config}: unknown keys {sorted(unknown)}; expected any of "
+                           f"{sorted(SlurmOptions.__dataclass_fields__)}")
+    for key in ("partition", "gpus_per_job", "time_min", "array_parallelism"):
+        if getattr(args, key) is not None:
+            values[key] = getattr(args, key)
+    return SlurmOptions(**values)
+
+
+def submit_to_slurm(args: argparse.Namespace, cells: list, results_dir: Path, dataset: str, out: Path) -> int:
+    """Submit the unfinished cells to Slurm and print the jobs; the leaderboards are rebuilt by the last job."""
+    from ravar_bench.cli.leaderboard import default_reported
+    from ravar_bench.engine.sweep_jobs import plan, submit_slurm
+
+    plans = plan(cells, results_dir, dataset)
+    try:
+        jobs = submit_slurm(plans, shared_request(args), slurm_options(args), Path(args.submitit_dir),
+                            (str(results_dir), str(out), str(default_reported())))
+    except (RuntimeError, OSError) as err:  # submitit: no srun/sbatch here, or sbatch refused the job
+        raise UserError(f"--executor slurm: cannot submit ({err})") from err
+    table = Table(title=f"sweep on Slurm: {sum(len(p.cells) for p in plans)} of {len(cells)} cells to run, "
+                        f"{len(jobs)} jobs")
+    for column in ("job", "name", "cells", "after"):
+        table.add_column(column, overflow="fold")
+    for job in jobs:
+        table.add_row(job.job_id, job.name, " ".join(f"{c.split}/{c.condition}" for c in job.cells),
+                      ",".join(job.after))
+    Console().print(table)
+    return 0
+
+
+def run_cells(args: argparse.Namespace, cells: list, results_dir: Path, dataset: str, console: Console) -> list:
+    """(cell, results folder or error, finished before) of every cell: here one after another, or in
+    --jobs submitit subprocesses (which skip finished cells: None instead of a folder)."""
+    from ravar_bench.engine.sweep import finished, run_cell
+
+    if args.jobs > 1:
+        from ravar_bench.engine.sweep_jobs import plan, run_local
+
+        done = [c for c in cells if finished(c, results_dir, dataset)]
+        def report(cell, result) -> None:
+            console.print(f"{cell.submission} {cell.split} {cell.condition}: "
+                          f"{'failed' if isinstance(result, BaseException) else 'done'}")
+
+        ran = run_local(plan(cells, results_dir, dataset), shared_request(args), args.jobs,
+                        Path(args.submitit_dir), report)
+        return [(c, None, True) for c in done] + [(c, result, False) for c, result in ran]
+    outcomes = []
+    for number, cell in enumerate(cells, 1):
+        console.rule(f"[{number}/{len(cells)}] {cell.submission} {cell.split} {cell.condition}")
+        was_done = finished(cell, results_dir, dataset)
+        try:
+            outcomes.append((cell, run_cell(cell, shared_request(args)), was_done))
+        except (UserError, RuntimeError, ValueError, KeyError, FileNotFoundError) as err:
+            outcomes.append((cell, err, was_done))
+    return outcomes
+
+
 def handle(args: argparse.Namespace) -> int:
     from ravar_bench.cli.leaderboard import output_folder
     from ravar_bench.engine.submission import load_submission
-    from ravar_bench.engine.sweep import dataset_name, finished, run_cell
+    from ravar_bench.engine.sweep import dataset_name, finished
 
+    if args.jobs < 1:
+        raise UserError(f"--jobs must be >= 1, got {args.jobs}")
     cells = cells_of(args)
     results_dir, dataset = Path(args.results_dir), dataset_name(args.data_root)
     console = Console()
@@ -83,18 +170,18 @@ def handle(args: argparse.Namespace) -> int:
     out = output_folder([args.results_dir], args.out)  # refused before any cell runs
     for submission in sorted({cell.submission for cell in cells}):  # a bad option fails once, not in every cell
         load_submission(submission, args.cfg_options)
-    rows, failures, shared = [], 0, shared_request(args)
-    for number, cell in enumerate(cells, 1):
-        console.rule(f"[{number}/{len(cells)}] {cell.submission} {cell.split} {cell.condition}")
-        was_done = finished(cell, results_dir, dataset)
-        try:
-            final = run_cell(cell, shared)
-        except (UserError, RuntimeError, ValueError, KeyError, FileNotFoundError) as err:
+    if args.executor == "slurm":
+        return submit_to_slurm(args, cells, results_dir, dataset, out)
+    rows, failures = [], 0
+    for cell, result, was_done in run_cells(args, cells, results_dir, dataset, console):
+        if isinstance(result, BaseException):
             failures += 1
-            rows.append((cell.submission, cell.split, cell.condition, f"[red]failed: {err}[/]", "", ""))
-            continue
-        rows.append((cell.submission, cell.split, cell.condition, "reused" if was_done else "ran",
-                     _map(final), str(final)))
+            rows.append((cell.submission, cell.split, cell.condition, f"[red]failed: {result}[/]", "", ""))
+        elif isinstance(result, Path):
+            rows.append((cell.submission, cell.split, cell.condition, "reused" if was_done else "ran",
+                         _map(result), str(result)))
+        else:
+            rows.append((cell.submission, cell.split, cell.condition, "already finished", "", ""))
     console.print(summary(rows, f"sweep: {len(cells)} cells, {failures} failed"))
     from ravar_bench.cli.leaderboard import default_inputs, default_reported
     from ravar_bench.leaderboard.build import build_leaderboards

@@ -19,6 +19,12 @@ SCHEMA_VERSION = 1
 PARTIAL_PATTERN = "predictions.rank*.jsonl"  # the per-rank predictions of a staged test, for its resume
 
 
+def condition_name(perturbation: dict | None, text_control: str | None) -> str:
+    """Folder name of the test condition: ``clean`` or ``fog-s3``, with ``-text-shuffled`` etc."""
+    name = "clean" if perturbation is None else f"{perturbation['name']}-s{perturbation['severity']}"
+    return f"{name}-text-{text_control}" if text_control else name
+
+
 def run_dir(results_root: Path, submission: str, dataset: str, split: str, condition: str, run_id: str) -> Path:
     """``results/<submission>/<dataset>/<split>/<condition>/<run_id>``."""
     return results_root / submission / dataset / split / condition / run_id

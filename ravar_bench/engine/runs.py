@@ -22,7 +22,7 @@ from ravar_bench.engine.hashing import file_sha256, stable_hash
 from ravar_bench.engine.prediction import predict, score_rows
 from ravar_bench.engine.progress import TestProgress
 from ravar_bench.engine.request import RunRequest
-from ravar_bench.engine.results import is_finished, run_dir, staging_dir, write_run
+from ravar_bench.engine.results import condition_name, is_finished, run_dir, staging_dir, write_run
 from ravar_bench.engine.submission import (
     Submission,
     load_submission,
@@ -137,12 +137,6 @@ def ensure_weights(prepared: Prepared, request: RunRequest, allow_training: bool
     meta = {"submission": prepared.submission.name, "training_hash": prepared.training_hash,
             "data": prepared.data.name, "seed": prepared.seed}
     return train(prepared.cfg, work_dir, request.launcher, prepared.cache_dir, meta)
-
-
-def condition_name(perturbation: dict | None, text_control: str | None) -> str:
-    """Folder name of the test condition: ``clean`` or ``fog-s3``, with ``-text-shuffled`` etc."""
-    name = "clean" if perturbation is None else f"{perturbation['name']}-s{perturbation['severity']}"
-    return f"{name}-text-{text_control}" if text_control else name
 
 
 def test(prepared: Prepared, weights: Path, request: RunRequest) -> Path:

@@ -35,7 +35,7 @@ class Cell:
     def condition(self) -> str:
         """The results folder the run path writes for this cell: ``clean``, ``shot_noise-s3`` (aliases and
         default severities resolved) or ``clean-text-shuffled``."""
-        from ravar_bench.engine.runs import condition_name
+        from ravar_bench.engine.results import condition_name
         from ravar_bench.perturbations.spec import parse_perturb
 
         return condition_name(parse_perturb(self.perturb) if self.perturb else None, self.text_control)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ravar_bench.data.format import atomic_write_bytes
-from ravar_bench.leaderboard import render, tables
+from ravar_bench.leaderboard import render, site, tables
 from ravar_bench.leaderboard.collect import INDEX_NAME, LeaderboardError, Run, load_runs
 
 MARKER = ".generated-by-ravar-bench"
@@ -71,12 +71,14 @@ def board_files(runs: Sequence[Run], reported: dict, dataset: str, scale: str) -
     main = tables.main_table(runs)
     files["main.md"] = _page("Main results", context, [main, *_reported(reported, "main", True)])
     files["main.csv"] = render.csv_text(main).encode()
+    pages = [site.Section("Main results", [main, *_reported(reported, "main", True)])]
     sections = []
     for kind in tables.ABLATION_TABLES:
         table = tables.ablation_table(kind, [r for r in runs if r.perturbation is None and r.text_control is None])
         files[f"{kind}.csv"] = render.csv_text(table).encode()
         sections += [table, *_reported(reported, kind)]
     files["ablations.md"] = _page("Ablations", context, sections)
+    pages.append(site.Section("Ablations", sections))
     sections = []
     for name in tables.perturbations(runs):
         table = tables.robustness_table(name, runs)
@@ -84,6 +86,7 @@ def board_files(runs: Sequence[Run], reported: dict, dataset: str, scale: str) -
         files[f"robustness_{name}.png"] = render.severity_plot(runs, name, f"{name}: {dataset}, {scale} scale")
         sections += [table, *_robustness_reported(reported, name)]
     files["robustness.md"] = _page("Robustness to test-time perturbations", context, sections)
+    pages.append(site.Section("Robustness", sections, sorted(n for n in files if n.endswith(".png"))))
     rephrasing = tables.rephrasing_table(runs)
     missing = reported.get("not_available", {}).get("rephrasing")
     if missing:
@@ -94,6 +97,8 @@ def board_files(runs: Sequence[Run], reported: dict, dataset: str, scale: str) -
     text_control = tables.text_control_table(runs)
     files["text_control.md"] = _page("Text controls", context, [text_control])
     files["text_control.csv"] = render.csv_text(text_control).encode()
+    pages += [site.Section("Reference rephrasing", [rephrasing]), site.Section("Text controls", [text_control])]
+    files["index.html"] = site.render_page(pages, dataset, scale)
     return files
 
 
@@ -118,7 +123,8 @@ def _index(boards: dict[tuple[str, str], list[Run]], files: dict[tuple[str, str]
     if not boards:
         lines.append("No results yet.")
     for (dataset, scale), runs in boards.items():
-        links = ", ".join(f"[{n}]({dataset}/{scale}/{n})" for n in files[dataset, scale] if n.endswith(".md"))
+        pages = [n for n in files[dataset, scale] if n.endswith((".md", ".html"))]
+        links = ", ".join(f"[{n}]({dataset}/{scale}/{n})" for n in pages)
         lines.append(f"- `{dataset}` / `{scale}`: {len(runs)} runs of "
                      f"{len({r.submission for r in runs})} submissions: {links}")
     return ("\n".join(lines) + "\n").encode()
@@ -146,8 +152,8 @@ def build_leaderboards(results_dirs: Sequence[Path], out: Path, reported_path: P
     out.mkdir(parents=True, exist_ok=True)
     written, names = [], {}
     for (dataset, scale), board in sorted(boards.items()):
-        files = board_files(board, reported, dataset, scale)
         target = out / dataset / scale
+        files = board_files(board, reported, dataset, scale)
         _replace_folder(target, files)
         written.append(target)
         names[dataset, scale] = sorted(files)

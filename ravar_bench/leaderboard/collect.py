@@ -82,9 +82,12 @@ def compact_record(data: dict, path: Path) -> dict:
         "perturbation": None if perturbation is None else {k: perturbation.get(k) for k in ("name", "severity")},
         "text_control": data.get("text_control"),
         "metrics": {"convention": report.get("convention"),
-                    "conventions": {c: {m: t[m] for m in METRICS if m in t} for c, t in conventions.items()}},
+                    "conventions": {c: {m: t[m] for m in METRICS if m in t} for c, t in conventions.items()},
+                    "per_class_ap": report.get("per_class_ap")},
         "provenance": {"created_utc": provenance.get("created_utc"), "code": provenance.get("code"),
-                       "config_sha256": provenance.get("config_sha256")},
+                       "config_sha256": provenance.get("config_sha256"),
+                       "training_hash": provenance.get("training_hash"),
+                       "checkpoint_sha256": (provenance.get("checkpoint") or {}).get("sha256")},
     }
 
 

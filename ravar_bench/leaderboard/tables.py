@@ -25,7 +25,8 @@ TEXT_CONTROLS = (None, "shuffled", "empty")
 
 @dataclass
 class Table:
-    """A titled table: Markdown header and rows, CSV header and rows, notes printed under it."""
+    """A titled table: Markdown header and rows, CSV header and rows, notes printed under it, and the runs
+    behind each row (what the site links to; empty for the paper's reported rows)."""
 
     title: str
     md_header: list[str]
@@ -33,11 +34,13 @@ class Table:
     md_rows: list[list[str]] = field(default_factory=list)
     csv_rows: list[list[str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    row_runs: list[list[Run]] = field(default_factory=list)
 
-    def add(self, md: list[str], csv: list[str]) -> None:
-        """Append one row in both forms."""
+    def add(self, md: list[str], csv: list[str], runs: Sequence[Run | None] = ()) -> None:
+        """Append one row in both forms, with the runs it shows (None = cell not run)."""
         self.md_rows.append(md)
         self.csv_rows.append(csv)
+        self.row_runs.append([r for r in runs if r is not None])
 
 
 def md_estimate(est: Estimate | None) -> str:
@@ -99,9 +102,10 @@ def split_table(title: str, runs: Sequence[Run], keep: Callable[[Run], bool], wi
         return keep(run) and run.split in TABLE_SPLITS and run.perturbation is None and run.text_control is None
 
     for rep in submissions(runs, clean):
-        md, csv = metric_cells([cells.get((rep.submission, s, None, None, None)) for s in TABLE_SPLITS])
+        row = [cells.get((rep.submission, s, None, None, None)) for s in TABLE_SPLITS]
+        md, csv = metric_cells(row)
         label = [rep.group, rep.display_name] if with_group else [rep.display_name]
-        table.add(label + md, [*label, rep.submission, *csv])
+        table.add(label + md, [*label, rep.submission, *csv], row)
     return table
 
 
@@ -130,9 +134,10 @@ def robustness_table(name: str, runs: Sequence[Run]) -> Table:
         severities = sorted({r.severity for r in runs if r.submission == rep.submission and r.perturbation == name})
         for severity in (None, *severities):
             key = (name, severity) if severity is not None else (None, None)
-            md, csv = metric_cells([cells.get((rep.submission, s, *key, None)) for s in TABLE_SPLITS])
+            row = [cells.get((rep.submission, s, *key, None)) for s in TABLE_SPLITS]
+            md, csv = metric_cells(row)
             label = "clean" if severity is None else str(severity)
-            table.add([rep.display_name, label, *md], [rep.display_name, rep.submission, label, *csv])
+            table.add([rep.display_name, label, *md], [rep.display_name, rep.submission, label, *csv], row)
     return table
 
 
@@ -154,7 +159,7 @@ def rephrasing_table(runs: Sequence[Run]) -> Table:
         pair = [cells.get((rep.submission, s, None, None, None)) for s in ("test", "test-rephrased")]
         md, csv = metric_cells(pair)
         deltas = [delta(*pair, "mAP"), delta(*pair, "mIoU")]
-        table.add([rep.display_name, *md, *deltas], [rep.display_name, rep.submission, *csv, *deltas])
+        table.add([rep.display_name, *md, *deltas], [rep.display_name, rep.submission, *csv, *deltas], pair)
     return table
 
 
@@ -174,7 +179,7 @@ def text_control_table(runs: Sequence[Run]) -> Table:
                 label = [split, control or "clean"]
                 deltas = [delta(clean, run, "mAP"), delta(clean, run, "mIoU")]
                 table.add([rep.display_name, *label, *md, *deltas],
-                          [rep.display_name, rep.submission, *label, *csv, *deltas])
+                          [rep.display_name, rep.submission, *label, *csv, *deltas], [run])
     return table
 
 

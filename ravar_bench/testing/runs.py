@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from ravar_bench.engine.results import run_dir, write_run
-from ravar_bench.engine.runs import condition_name
+from ravar_bench.engine.results import condition_name, run_dir, write_run
 
 
 def estimate(value: float, half_width: float = 0.05, shift: float = 0.0) -> dict:
