@@ -17,7 +17,7 @@ from ravar_bench.cli._common import CLIError
 from ravar_bench.data.ava import action_name
 from ravar_bench.data.detections import detect_samples, mmdet_detector, read_detections
 from ravar_bench.data.format import atomic_write_bytes, detections_name, write_detections, write_split
-from ravar_bench.data.manifest import read_manifest, write_manifest
+from ravar_bench.data.manifest import FileHashes, read_manifest, split_identity, write_manifest
 from ravar_bench.data.problems import ProblemLog, RefAVAFormatError, summarize
 from ravar_bench.data.refava import available_splits, read_records, read_split, validate_split
 
@@ -44,7 +44,8 @@ def check_command(args: argparse.Namespace) -> int:
     table = Table(title=f"RefAVA check: {root}")
     for column in ("split", "samples", "box units", "frame sources", "detections", "problems"):
         table.add_column(column)
-    reports = []
+    reports, identities = [], []
+    hashes = FileHashes(root) if root.is_dir() else None
     try:
         for split in _splits(root, args.split):
             file_split, description_index = _file_split(split)
@@ -61,16 +62,30 @@ def check_command(args: argparse.Namespace) -> int:
                           ", ".join(f"{n} {kind}" for kind, n in sorted(sources.items())) or "-",
                           "yes" if detections.is_file() else "none",
                           f"[red]{len(problems)}[/]" if problems else "[green]0[/]")
+            identities.append(_identity_line(root, split, hashes))
             if problems:
                 reports.append(summarize(problems, f"split {split!r}"))
     except RefAVAFormatError as error:  # strict mode: the first problem
         console.print(table)
         console.print(f"[bold red]first problem:[/] {error.problems[0]}", highlight=False)
         return 1
+    if hashes is not None:
+        hashes.save()  # the frame hashes, so that runs on this folder need not hash them again
     console.print(table)
+    for line in identities:
+        print(line)  # plain print: one unwrapped line per split, for scripts and records
     for report in reports:
         console.print(report, highlight=False, markup=False)
     return 1 if reports else 0
+
+
+def _identity_line(root: Path, split: str, hashes: FileHashes) -> str:
+    """The split's data identity as results record it (``dataset.identity``), in one line."""
+    try:
+        found = split_identity(root, split, hashes)
+    except RefAVAFormatError:  # unreadable pickles: reported as problems
+        return f"split {split!r}: no data identity (its pickles cannot be read)"
+    return f"split {split!r}: data identity annotations {found['annotations']} frames {found['frames']}"
 
 
 def convert_command(args: argparse.Namespace) -> int:
