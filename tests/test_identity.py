@@ -89,13 +89,14 @@ def test_data_identity_is_location_free_and_covers_labels_and_frames(tiny_synth:
 
 def test_file_hashes_are_cached_by_stat(tmp_path: Path) -> None:
     file = write(tmp_path / "frames" / "v" / "image_000001.jpg", "abc")
+    name = "frames/v/image_000001.jpg"
     hashes = FileHashes(tmp_path)
-    size, first = hashes.size_and_sha256(file)
+    size, first = hashes.size_and_sha256(name)
     hashes.save()
     again = FileHashes(tmp_path)
-    assert again.entries and again.size_and_sha256(file) == (size, first) and not again.changed
+    assert again.entries and again.size_and_sha256(name) == (size, first) and not again.changed
     file.write_text("abd")
-    assert again.size_and_sha256(file)[1] != first and again.changed
+    assert again.size_and_sha256(name)[1] != first and again.changed
 
 
 def test_portable_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, isolated_cache: Path) -> None:

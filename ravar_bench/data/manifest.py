@@ -81,13 +81,14 @@ class FileHashes:
             if stored.get("version") == HASH_CACHE_VERSION and stored.get("root") == str(self.root):
                 self.entries = stored["files"]
 
-    def size_and_sha256(self, path: Path) -> tuple[int, str]:
-        """The file's size and SHA-256, the hash from the cache when the stat key is unchanged."""
-        name = str(path.relative_to(self.root))
-        key = _file_key(path.stat())
+    def size_and_sha256(self, name: str) -> tuple[int, str]:
+        """Size and SHA-256 of the file ``name`` (relative to the root), the hash from the cache when the
+        stat key is unchanged. Plain strings, not Path objects: this runs once per frame."""
+        path = os.path.join(self.root, name)
+        key = _file_key(os.stat(path))
         cached = self.entries.get(name)
         if cached is None or cached[:-1] != key:
-            with path.open("rb") as handle:
+            with open(path, "rb") as handle:
                 cached = [*key, hashlib.file_digest(handle, "sha256").hexdigest()]
             self.entries[name] = cached
             self.changed = True
@@ -100,21 +101,23 @@ class FileHashes:
             self.changed = False
 
 
-def video_files(root: Path, video_id: str) -> list[Path]:
-    """Every file a video's frames are read from: its frame folder's files, else its video file(s)."""
+def video_files(root: Path, video_id: str) -> list[str]:
+    """Every file a video's frames are read from, relative to ``root``: its frame folder's files, else
+    its video file(s)."""
     folder = root / "frames" / video_id
     if folder.is_dir():
-        return sorted(Path(entry.path) for entry in os.scandir(folder) if entry.is_file())
-    return sorted((root / "videos").glob(f"{video_id}.*")) if (root / "videos").is_dir() else []
+        return sorted(f"frames/{video_id}/{entry.name}" for entry in os.scandir(folder) if entry.is_file())
+    videos = root / "videos"
+    return sorted(f"videos/{path.name}" for path in videos.glob(f"{video_id}.*")) if videos.is_dir() else []
 
 
 def frames_sha256(root: Path, video_ids: list[str], hashes: FileHashes) -> str:
     """SHA-256 of the frame manifest of ``video_ids``: each file's relative name, size and content hash."""
     manifest = []
     for video_id in sorted(set(video_ids)):
-        for path in video_files(root, video_id):
-            size, sha = hashes.size_and_sha256(path)
-            manifest.append(f"{path.relative_to(root)}\0{size}\0{sha}\n")
+        for name in video_files(root, video_id):
+            size, sha = hashes.size_and_sha256(name)
+            manifest.append(f"{name}\0{size}\0{sha}\n")
     return hashlib.sha256("".join(manifest).encode()).hexdigest()
 
 
