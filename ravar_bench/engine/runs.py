@@ -18,9 +18,9 @@ from rich.table import Table
 
 from ravar_bench.cache import cache_root
 from ravar_bench.cli._common import CLIError
-from ravar_bench.data.format import pickle_name
 from ravar_bench.data.manifest import FileHashes, split_identity
 from ravar_bench.data.problems import RefAVAFormatError
+from ravar_bench.data.refava import split_files
 from ravar_bench.engine import checkpoints, identity, provenance
 from ravar_bench.engine.hashing import file_sha256, stable_hash
 from ravar_bench.engine.locking import once
@@ -82,8 +82,7 @@ def data_identity(root: Path, splits: list[str]) -> dict[str, dict[str, str]]:
     """Each split's location-free identity (annotations and frames, ``data.manifest.split_identity``).
     The main process hashes first (filling the hash cache); the other ranks then read the cache."""
     for split in splits:
-        file_split = "test" if split == "test-rephrased" else split
-        files = [root / pickle_name(file_split, kind) for kind in ("keyframe", "label", "description")]
+        files = split_files(root, "test" if split == "test-rephrased" else split).values()
         missing = [str(f) for f in files if not f.is_file()]
         if missing:
             raise CLIError(f"split {split!r} is incomplete in {root}: missing {', '.join(missing)}")
@@ -160,6 +159,7 @@ def ensure_weights(prepared: Prepared, args, allow_training: bool) -> Path:
     """``--checkpoint``, else the cached weights for this training identity, else train now."""
     if getattr(args, "checkpoint", None):
         return Path(args.checkpoint)
+
     def find() -> Path | None:
         return checkpoints.find_cached_weights(prepared.cache_dir)
 
@@ -187,8 +187,8 @@ def why_training(prepared: Prepared) -> str:
     same submission on the same data set, or that there is none."""
     name = prepared.submission.name
     files = sorted((cache_root() / "checkpoints").glob("*/meta.json"), key=lambda path: path.stat().st_mtime)
-    older = [meta for meta in map(lambda path: json.loads(path.read_text()), files)
-             if meta.get("submission") == name and meta.get("data") == prepared.data.name]
+    metas = [json.loads(path.read_text()) for path in files]
+    older = [meta for meta in metas if meta.get("submission") == name and meta.get("data") == prepared.data.name]
     if not older:
         return f"no cached checkpoint of {name} on {prepared.data.name}: training"
     newest = older[-1]
