@@ -31,6 +31,21 @@ def test_check_passes_on_valid_data(tiny_root, capsys):
     assert "train" in output and "val" in output and "normalized" in output
 
 
+def test_check_records_the_data_identity(root, capsys, monkeypatch, tmp_path):
+    """`data check` prints each split's identity as results record it and leaves the frame hashes in the
+    cache, so that a later run on the folder hashes nothing again."""
+    from ravar_bench.data.manifest import FileHashes, split_identity
+
+    monkeypatch.setenv("RAVAR_BENCH_CACHE", str(tmp_path / "cache"))
+    assert main(["data", "check", str(root), "--split", "train"]) == 0
+    output = capsys.readouterr().out
+    recorded = FileHashes(root)
+    assert recorded.path.is_file() and any(name.startswith("frames/") for name in recorded.entries)
+    identity = split_identity(root, "train", recorded)
+    assert not recorded.changed, "every frame hash came from what `data check` recorded"
+    assert f"split 'train': data identity annotations {identity['annotations']} frames {identity['frames']}" in output
+
+
 def test_check_fails_and_reports_problems(root, capsys):
     path = root / pickle_name("val", "label")
     table = pickle.loads(path.read_bytes())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -145,3 +146,49 @@ def test_interrupted_test_resumes(trained: Path, tiny_synth: Path, monkeypatch: 
     assert main(["run", SUBMISSION, "--data-root", str(tiny_synth), "--work-dir", str(trained / "wd"),
                  "--results-dir", str(trained / "results"), *args]) == 0
     assert read_results(resumed / "results.json")["metrics"] == resumed_results["metrics"]
+
+
+def test_same_data_in_two_folders_gives_one_run_and_an_edit_a_new_one(
+        trained: Path, tiny_synth: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The run id keys the data by its content, not its folder; editing a test label in place gives a new
+    run (the weights are reused: the test split is no training data), and the harness says what changed.
+    Results and the dumped config hold no absolute data path."""
+    import shutil
+    from dataclasses import replace
+
+    from ravar_bench.data.format import write_split
+    from ravar_bench.data.refava import read_records
+
+    copies = [shutil.copytree(tiny_synth, tmp_path / name, copy_function=shutil.copy) for name in ("a", "b")]
+    args = ("--split", "test", "--text-control", "empty")
+    for copy in copies:
+        assert run(copy, trained, *args) == 0
+    (final,) = run_dirs(trained, "clean-text-empty")
+    out = capsys.readouterr().out.replace("\n", "")
+    assert "identical run already finished" in out and "training" not in out
+    text = (final / "results.json").read_text()  # the tested config is inside it
+    assert str(tmp_path) not in text and str(tiny_synth) not in text
+    records = read_records(copies[1], "test")
+    write_split(copies[1], "test", [replace(records[0], labels=(1,) if records[0].labels != (1,) else (2,)),
+                                    *records[1:]])
+    assert run(copies[1], trained, *args) == 0
+    out = capsys.readouterr().out.replace("\n", " ")
+    assert f"data changed since the finished run {final.name} of this cell: running again" in out
+    assert "training" not in out
+    assert len(run_dirs(trained, "clean-text-empty")) == 2
+
+
+def test_changed_code_retrains_and_reruns(trained: Path, tiny_synth: Path, monkeypatch: pytest.MonkeyPatch,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """Any change to the package source (here: its hash, as an edited module would give) misses both the
+    checkpoint cache and the finished run, and each miss says why in one line."""
+    from ravar_bench.engine import identity
+
+    clean_before = run_dirs(trained, "clean")
+    monkeypatch.setattr(identity, "package_sha256", lambda: "edited" + "0" * 58)
+    assert run(tiny_synth, trained, "--split", "test") == 0
+    out = capsys.readouterr().out.replace("\n", " ")
+    assert "identical run already finished" not in out
+    assert "code changed since the cached checkpoint" in out and ": retraining" in out
+    assert re.search(r"code( and weights)? changed since the finished run \w+ of this cell: running again", out)
+    assert len(run_dirs(trained, "clean")) == len(clean_before) + 1

@@ -72,6 +72,7 @@ def check_command(args: argparse.Namespace) -> int:
     from ravar_bench.data.detections import read_detections
     from ravar_bench.data.format import detections_name
     from ravar_bench.data.frame_check import check_frames
+    from ravar_bench.data.manifest import FileHashes
     from ravar_bench.data.problems import ProblemLog, RefAVAFormatError, summarize
     from ravar_bench.data.refava import validate_split
     from ravar_bench.data.splits import Split
@@ -81,7 +82,8 @@ def check_command(args: argparse.Namespace) -> int:
     table = Table(title=f"RefAVA check: {root}")
     for column in ("split", "samples", "box units", "frame sources", "decoded", "detections", "problems"):
         table.add_column(column)
-    reports = []
+    reports, identities = [], []
+    hashes = FileHashes(root) if root.is_dir() else None
     try:
         for split in _splits(root, args.split):
             named = Split.named(split)
@@ -104,16 +106,33 @@ def check_command(args: argparse.Namespace) -> int:
                           "not checked" if detections.is_file() and result.keys is None
                           else "yes" if detections.is_file() else "none",
                           f"[red]{len(problems)}[/]" if problems else "[green]0[/]")
+            identities.append(_identity_line(root, split, hashes))
             if problems:
                 reports.append(summarize(problems, f"split {split!r}"))
     except RefAVAFormatError as error:  # strict mode: the first problem
         console.print(table)
         console.print(f"[bold red]first problem:[/] {error.problems[0]}", highlight=False)
         return 1
+    if hashes is not None:
+        hashes.save()  # the frame hashes, so that runs on this folder need not hash them again
     console.print(table)
+    for line in identities:
+        print(line)  # plain print: one unwrapped line per split, for scripts and records
     for report in reports:
         console.print(report, highlight=False, markup=False)
     return 1 if reports else 0
+
+
+def _identity_line(root: Path, split: str, hashes) -> str:
+    """The split's data identity as results record it (``dataset.identity``), in one line."""
+    from ravar_bench.data.manifest import split_identity
+    from ravar_bench.data.problems import RefAVAFormatError
+
+    try:
+        found = split_identity(root, split, hashes)
+    except RefAVAFormatError:  # unreadable pickles: reported as problems
+        return f"split {split!r}: no data identity (its pickles cannot be read)"
+    return f"split {split!r}: data identity annotations {found['annotations']} frames {found['frames']}"
 
 
 def convert_command(args: argparse.Namespace) -> int:
