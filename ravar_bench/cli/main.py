@@ -11,7 +11,8 @@ from rich.console import Console
 from ravar_bench.cli._common import CLIError
 
 # Each module defines ``register(subparsers)``, which adds its parser and sets ``handler``.
-SUBCOMMANDS = ("run", "train", "test", "score", "perturb", "data", "leaderboard", "ls", "sweep", "new", "check")
+SUBCOMMANDS = ("run", "train", "test", "score", "compare", "perturb", "data", "leaderboard", "ls", "sweep", "new",
+               "check")
 
 
 def build_parser() -> argparse.ArgumentParser:
