@@ -19,7 +19,9 @@ from ravar_bench.engine.prediction import PARTIAL_PATTERN
 from ravar_bench.metrics.report import compute_ravar_metrics
 
 SCHEMA = "ravar-bench/results"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# What a schema-1 interval is: per-sample percentile bootstrap, class set recomputed in every resample.
+V1_BOOTSTRAP = {"method": "percentile", "unit": "sample", "class_set": "per-resample"}
 
 
 def run_dir(results_root: Path, submission: str, dataset: str, split: str, condition: str, run_id: str) -> Path:
@@ -70,11 +72,21 @@ def write_run(final: Path, results: dict, rows: list[dict], config_text: str) ->
     return final
 
 
+def upgrade_v1(data: dict) -> dict:
+    """A schema-1 results dict in schema 2 (docs/RESULTS.md, "Migration"): nothing is recomputed (schema-1
+    runs kept no per-sample file), the intervals are marked as the old method and carry no replicates."""
+    metrics = dict(data.get("metrics", {}))
+    metrics["bootstrap"] = {**metrics.get("bootstrap", {}), **V1_BOOTSTRAP, "migrated_from_schema": 1}
+    return {**data, "schema_version": SCHEMA_VERSION, "metrics": metrics}
+
+
 def read_results(path: Path) -> dict:
-    """A results.json, checked for schema and version."""
+    """A results.json, checked for schema and version; schema 1 is upgraded in memory."""
     data = json.loads(Path(path).read_text())
     if data.get("schema") != SCHEMA:
         raise ValueError(f"{path}: field 'schema' must be {SCHEMA!r}, got {data.get('schema')!r}")
+    if data.get("schema_version") == 1:
+        return upgrade_v1(data)
     if data.get("schema_version") != SCHEMA_VERSION:
-        raise ValueError(f"{path}: schema_version {data.get('schema_version')!r} is not {SCHEMA_VERSION}")
+        raise ValueError(f"{path}: schema_version {data.get('schema_version')!r} is not 1 or {SCHEMA_VERSION}")
     return data
