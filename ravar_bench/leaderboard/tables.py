@@ -164,11 +164,13 @@ def split_table(title: str, runs: Sequence[Run], keep: Callable[[Run], bool], wi
 
     reps = submissions(runs, clean)
     rows = [[cells.get((rep.submission, s, None, None, None)) for s in SPLITS] for rep in reps]
-    for rep, row, marks in zip(reps, rows, row_marks(rows, full_model), strict=True):
-        md, csv = metric_cells(row, marks)
+    marks = row_marks(rows, full_model)
+    for rep, row, row_mark in zip(reps, rows, marks, strict=True):
+        md, csv = metric_cells(row, row_mark)
         label = [rep.group, rep.display_name] if with_group else [rep.display_name]
         table.add(label + md, [*label, rep.submission, *csv])
-    table.notes += table_notes(rows, tested=True, reference=full_model is not None)
+    tested = any(p for row_mark in marks for _, p in row_mark)
+    table.notes += table_notes(rows, tested=tested, reference=tested and full_model is not None)
     return table
 
 

@@ -19,11 +19,14 @@ def write_fake_run(results_root: Path, submission: str, split: str, values: dict
                    display_name: str | None = None, group: str = "Ours", perturbation: tuple[str, int] | None = None,
                    text_control: str | None = None, run_id: str = "000000000001",
                    created_utc: str = "2026-01-01T00:00:00+00:00", scale: str = "cpu",
-                   dataset: str = "refava-synth", manifest: str | None = None, ci_shift: float = 0.0) -> Path:
+                   dataset: str = "refava-synth", manifest: str | None = None, ci_shift: float = 0.0,
+                   seed: int | None = None, report: dict | None = None, bootstrap: dict | None = None) -> Path:
     """Write one results directory whose macro metrics are ``values`` (mIoU, mAP, AUROC as fractions),
     their intervals shifted by ``ci_shift`` (see ``estimate``).
 
-    The weighted convention holds the same numbers minus 0.01 so a test can tell the two apart.
+    The weighted convention holds the same numbers minus 0.01 so a test can tell the two apart. ``report``
+    (a ``RAVARReport.to_dict()``) replaces the metrics whole, ``values`` then being ignored; ``bootstrap``
+    sets the report's bootstrap settings; ``seed`` is recorded as the run seed.
     """
     perturbation_cfg = None if perturbation is None else {"name": perturbation[0], "severity": perturbation[1]}
     condition = condition_name(perturbation_cfg, text_control)
@@ -37,7 +40,8 @@ def write_fake_run(results_root: Path, submission: str, split: str, values: dict
         "perturbation": None if perturbation is None else {"type": "Perturb", "name": perturbation[0],
                                                            "severity": perturbation[1], "seed": 0, "version": 1},
         "text_control": text_control,
-        "metrics": {"convention": "macro", "metrics": macro, "conventions": {"macro": macro, "weighted": weighted}},
-        "provenance": {"created_utc": created_utc},
+        "metrics": report or {"convention": "macro", "metrics": macro,
+                              "conventions": {"macro": macro, "weighted": weighted}, "bootstrap": bootstrap or {}},
+        "provenance": {"created_utc": created_utc, **({} if seed is None else {"seeds": {"run": seed}})},
     }
     return write_run(final, results, [], "# config\n")
