@@ -64,6 +64,21 @@ def test_dry_run_lists_cells_and_marks_finished_ones(tmp_path: Path, capsys: pyt
                                                       "clean-text-empty to run"]
 
 
+def test_several_seeds_plan_each_cpu_cell_per_seed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    results = tmp_path / "results"
+    write_fake_run(results, "refatomnet", "test", {"mIoU": 0.1, "mAP": 0.2, "AUROC": 0.3}, seed=1)
+    code = main(["sweep", "--submissions", "submissions/refatomnet.py", "submissions/paper/blip2.py",
+                 "--perturb", "--splits", "test", "--text-controls", "--seeds", "0", "1", "2",
+                 "--results-dir", str(results), "--dry-run"])
+    assert code == 0
+    lines = [" ".join(line.replace("│", " ").split()) for line in capsys.readouterr().out.splitlines()]
+    rows = [line.split(" ", 2)[2] for line in lines if "submissions/" in line]
+    # the paper-scale config is trained with the first seed only; a stored seed-1 run marks only seed 1 done
+    assert rows == ["clean seed 0 to run", "clean seed 0 to run", "clean seed 1 done", "clean seed 2 to run"]
+    assert [s for s in lines if "submissions/paper/" in s] == ["submissions/paper/blip2.py test clean seed 0 to run"]
+    assert run_args(Cell("submissions/refatomnet.py", "test", seed=2), []).seed == 2
+
+
 @pytest.mark.slow
 def test_tiny_sweep_runs_two_cells_then_reuses_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from ravar_bench.data.synth import generate

@@ -25,7 +25,9 @@ def register(subparsers) -> None:
     parser.add_argument("--splits", nargs="+", choices=SPLITS, default=list(SPLITS))
     parser.add_argument("--text-controls", nargs="*", choices=("shuffled", "empty"), default=["shuffled", "empty"])
     parser.add_argument("--data-root", help="real RefAVA in the authors' format (default: embedded RefAVA-Synth)")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seeds", "--seed", nargs="+", type=int, default=[0], metavar="SEED",
+                        help="run seeds (training, perturbations, text controls, bootstrap); CPU-scale submissions "
+                             "are trained once per seed, others with the first (default: 0)")
     parser.add_argument("--work-dir", help="where training writes (default: ./work_dirs)")
     parser.add_argument("--results-dir", default="results")
     parser.add_argument("--cfg-options", nargs="+", default=[], metavar="KEY=VALUE",
@@ -36,7 +38,7 @@ def register(subparsers) -> None:
 
 def shared_args(args: argparse.Namespace) -> list[str]:
     """The options every cell's ``ravar-bench run`` receives."""
-    shared = ["--seed", str(args.seed), "--results-dir", args.results_dir]
+    shared = ["--results-dir", args.results_dir]
     for flag, value in (("--data-root", args.data_root), ("--work-dir", args.work_dir)):
         if value:
             shared += [flag, value]
@@ -46,13 +48,13 @@ def shared_args(args: argparse.Namespace) -> list[str]:
 def cells_of(args: argparse.Namespace) -> list:
     """The grid the arguments ask for."""
     from ravar_bench.cli._common import project_root
-    from ravar_bench.engine.sweep import expand_submissions, grid
+    from ravar_bench.engine.sweep import expand_submissions, grid, with_seeds
     from ravar_bench.perturbations.spec import ALIASES, config_names
 
     names = config_names(project_root()) if args.perturb is None else args.perturb
     perturbations = [ALIASES.get(name.lower(), name.lower()) for name in names]
-    return grid(expand_submissions(args.submissions), args.splits, perturbations, args.severities,
-                args.text_controls)
+    return with_seeds(grid(expand_submissions(args.submissions), args.splits, perturbations, args.severities,
+                           args.text_controls), args.seeds)
 
 
 def summary(rows: list[tuple], title: str) -> Table:
@@ -71,22 +73,26 @@ def handle(args: argparse.Namespace) -> int:
     cells = cells_of(args)
     results_dir, dataset = Path(args.results_dir), dataset_name(args.data_root)
     console = Console()
+
+    def label(cell) -> str:
+        return f"{cell.condition} seed {cell.seed}" if len(args.seeds) > 1 else cell.condition
+
     if args.dry_run:
-        rows = [(c.submission, c.split, c.condition, "done" if finished(c, results_dir, dataset) else "to run")
+        rows = [(c.submission, c.split, label(c), "done" if finished(c, results_dir, dataset) else "to run")
                 for c in cells]
         console.print(summary(rows, f"sweep plan: {len(cells)} cells"))
         return 0
     rows, failures = [], 0
     for number, cell in enumerate(cells, 1):
-        console.rule(f"[{number}/{len(cells)}] {cell.submission} {cell.split} {cell.condition}")
+        console.rule(f"[{number}/{len(cells)}] {cell.submission} {cell.split} {label(cell)}")
         was_done = finished(cell, results_dir, dataset)
         try:
             final = run_cell(cell, shared_args(args))
         except (CLIError, RuntimeError, ValueError, KeyError, FileNotFoundError) as err:
             failures += 1
-            rows.append((cell.submission, cell.split, cell.condition, f"[red]failed: {err}[/]", "", ""))
+            rows.append((cell.submission, cell.split, label(cell), f"[red]failed: {err}[/]", "", ""))
             continue
-        rows.append((cell.submission, cell.split, cell.condition, "reused" if was_done else "ran",
+        rows.append((cell.submission, cell.split, label(cell), "reused" if was_done else "ran",
                      _map(final), str(final)))
     console.print(summary(rows, f"sweep: {len(cells)} cells, {failures} failed"))
     from ravar_bench.cli.leaderboard import default_reported

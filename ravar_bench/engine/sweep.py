@@ -8,6 +8,8 @@ sweep again after an interruption skips finished cells and continues the rest.
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import functools
 import glob
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -28,6 +30,7 @@ class Cell:
     split: str
     perturb: str | None = None
     text_control: str | None = None
+    seed: int = 0
 
     @cached_property
     def condition(self) -> str:
@@ -40,7 +43,7 @@ class Cell:
 
     def argv(self) -> list[str]:
         """This cell's ``ravar-bench run`` arguments (without the shared options)."""
-        args = [self.submission, "--split", self.split]
+        args = [self.submission, "--split", self.split, "--seed", str(self.seed)]
         if self.perturb:
             args += ["--perturb", self.perturb]
         if self.text_control:
@@ -78,6 +81,21 @@ def grid(submissions: Sequence[str], splits: Sequence[str], perturbations: Seque
     return cells
 
 
+@functools.cache
+def submission_scale(submission: str) -> str:
+    """The ``scale`` a submission's config declares (``cpu`` when it says nothing)."""
+    from ravar_bench.engine.submission import load_submission
+
+    return str(load_submission(submission).cfg.get("scale", "cpu"))
+
+
+def with_seeds(cells: Sequence[Cell], seeds: Sequence[int]) -> list[Cell]:
+    """Every cell once per seed (seeds outermost: the first seed's grid completes first); submissions of
+    another scale than ``cpu`` (paper-scale) are trained with the first seed only."""
+    return [dataclasses.replace(cell, seed=seed) for i, seed in enumerate(dict.fromkeys(seeds)) for cell in cells
+            if i == 0 or submission_scale(cell.submission) == "cpu"]
+
+
 def dataset_name(data_root: str | None) -> str:
     """The results-path name the run path gives the data set (``runs.dataset_name``), without generating
     anything: no ``--data-root`` means the default RefAVA-Synth."""
@@ -93,12 +111,17 @@ def dataset_name(data_root: str | None) -> str:
 
 
 def finished(cell: Cell, results_dir: Path, dataset: str) -> bool:
-    """Whether some finished run of this cell is stored (any run id); the run path decides exact reuse."""
+    """Whether some finished run of this cell with its seed is stored (any run id); the run path decides
+    exact reuse."""
+    from ravar_bench.engine.results import read_results
     from ravar_bench.engine.submission import load_submission
 
     name = load_submission(cell.submission).name
     folder = results_dir / name / dataset / cell.split / cell.condition
-    return folder.is_dir() and any((d / "results.json").is_file() for d in folder.iterdir())
+    if not folder.is_dir():
+        return False
+    stored = [d / "results.json" for d in folder.iterdir() if (d / "results.json").is_file()]
+    return any(read_results(p).get("provenance", {}).get("seeds", {}).get("run") == cell.seed for p in stored)
 
 
 def run_args(cell: Cell, shared: Sequence[str]) -> argparse.Namespace:

@@ -20,7 +20,7 @@ def write_fake_run(results_root: Path, submission: str, split: str, values: dict
                    text_control: str | None = None, run_id: str = "000000000001",
                    created_utc: str = "2026-01-01T00:00:00+00:00", scale: str = "cpu",
                    dataset: str = "refava-synth", manifest: str | None = None, ci_shift: float = 0.0,
-                   seed: int | None = None, report: dict | None = None, bootstrap: dict | None = None) -> Path:
+                   seed: int = 0, report: dict | None = None, bootstrap: dict | None = None) -> Path:
     """Write one results directory whose macro metrics are ``values`` (mIoU, mAP, AUROC as fractions),
     their intervals shifted by ``ci_shift`` (see ``estimate``).
 
@@ -42,6 +42,6 @@ def write_fake_run(results_root: Path, submission: str, split: str, values: dict
         "text_control": text_control,
         "metrics": report or {"convention": "macro", "metrics": macro,
                               "conventions": {"macro": macro, "weighted": weighted}, "bootstrap": bootstrap or {}},
-        "provenance": {"created_utc": created_utc, **({} if seed is None else {"seeds": {"run": seed}})},
+        "provenance": {"created_utc": created_utc, "seeds": {"run": seed}},
     }
     return write_run(final, results, [], "# config\n")
