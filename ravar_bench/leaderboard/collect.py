@@ -48,7 +48,7 @@ class Run:
     text_control: str | None
     metrics: dict[str, Estimate]
     manifest: str | None = None
-    seed: int | None = None  # the run seed (training, perturbation, text control and bootstrap)
+    seed: int | None = 0  # the run seed (training, perturbations, text controls, bootstrap); None: merged seeds
     convention: str = "macro"
     report: dict | None = None  # results.json "metrics": values and bootstrap replicates for paired tests
     seed_runs: tuple[Run, ...] = ()  # when this row merges several training seeds: one run per seed
@@ -120,7 +120,7 @@ def parse_run(path: Path, convention: str) -> Run:
         perturbation=None if perturbation is None else str(_field(perturbation, "name", path)),
         severity=None if perturbation is None else int(_field(perturbation, "severity", path)),
         text_control=data.get("text_control"), metrics=metrics, manifest=data["dataset"].get("manifest_sha256"),
-        seed=None if seed is None else int(seed), convention=convention, report=report,
+        seed=0 if seed is None else int(seed), convention=convention, report=report,
     )
 
 
@@ -145,7 +145,7 @@ def select(runs: Sequence[Run]) -> list[Run]:
         if current is None or (run.created_utc, run.run_id) > (current.created_utc, current.run_id):
             best[run.cell, run.seed] = run
     cells: dict[tuple, list[Run]] = {}
-    for (cell, _), run in sorted(best.items(), key=lambda item: (_sort_key(item[0][0]), item[0][1] or 0)):
+    for (cell, _), run in sorted(best.items(), key=lambda item: (_sort_key(item[0][0]), item[0][1])):
         cells.setdefault(cell, []).append(run)
     return [group[0] if len(group) == 1 else merge_seeds(group) for group in cells.values()]
 
