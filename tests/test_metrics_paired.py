@@ -114,3 +114,5 @@ def test_compare_cli_prints_the_table_and_refuses_other_samples(tmp_path: Path,
     err = capsys.readouterr().err.strip()
     assert "do not share their samples: 120 and 60 samples, 60 in common" in err
     assert "Traceback" not in err
+    assert main(["compare", str(a), str(tmp_path / "missing")]) == 2
+    assert "missing/samples.jsonl: no such file (compare needs a run's samples.jsonl" in capsys.readouterr().err

@@ -51,6 +51,10 @@ def handle(args: argparse.Namespace) -> int:
     from ravar_bench.metrics.score_file import read_samples
 
     path_a, path_b = samples_path(args.run_a), samples_path(args.run_b)
+    for path in (path_a, path_b):
+        if not path.is_file():
+            raise CLIError(f"{path}: no such file (compare needs a run's samples.jsonl; the committed results "
+                           "keep only results.json, so re-run that cell to get it)")
     runs = [read_samples(path_a), read_samples(path_b)]
     try:
         differences = compare_samples(*runs, convention=args.convention, n_bootstrap=args.n_bootstrap,
