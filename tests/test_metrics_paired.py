@@ -111,8 +111,9 @@ def test_compare_cli_prints_the_table_and_refuses_other_samples(tmp_path: Path,
     short = run(3, 0.0)
     c = write_samples(tmp_path / "c", {k: v[:60] for k, v in short.items()})
     assert main(["compare", str(a), str(c)]) == 2
-    err = capsys.readouterr().err.strip()
+    err = " ".join(capsys.readouterr().err.split())  # rich wraps long lines
     assert "do not share their samples: 120 and 60 samples, 60 in common" in err
     assert "Traceback" not in err
     assert main(["compare", str(a), str(tmp_path / "missing")]) == 2
-    assert "missing/samples.jsonl: no such file (compare needs a run's samples.jsonl" in capsys.readouterr().err
+    err = " ".join(capsys.readouterr().err.split())
+    assert "missing/samples.jsonl: no such file (compare needs a run's samples.jsonl" in err

@@ -24,9 +24,9 @@ def register(subparsers) -> None:
 
 
 def samples_path(run: str) -> Path:
-    """``RUN/samples.jsonl`` for a run directory, the path itself for a file."""
+    """``RUN/samples.jsonl`` for a run directory, the path itself for a ``.jsonl`` file."""
     path = Path(run)
-    return path / "samples.jsonl" if path.is_dir() else path
+    return path if path.suffix == ".jsonl" else path / "samples.jsonl"
 
 
 def _percent(value: float | None, signed: bool = False) -> str:
