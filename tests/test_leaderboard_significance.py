@@ -109,3 +109,4 @@ def test_several_seeds_show_mean_spread_and_count(tmp_path: Path) -> None:
     assert "(3 seeds) ◆" in md_row(md, "RefAtomNet")
     assert "(3 seeds) ▼" in md_row(md, "BLIPv2")  # significant at every seed both rows share
     assert "mean ± sd (n seeds)" in md
+    assert "6 runs of 2 submissions" in (tmp_path / "lb" / "README.md").read_text()

@@ -118,7 +118,7 @@ def _index(boards: dict[tuple[str, str], list[Run]], files: dict[tuple[str, str]
         lines.append("No results yet.")
     for (dataset, scale), runs in boards.items():
         links = ", ".join(f"[{n}]({dataset}/{scale}/{n})" for n in files[dataset, scale] if n.endswith(".md"))
-        lines.append(f"- `{dataset}` / `{scale}`: {len(runs)} runs of "
+        lines.append(f"- `{dataset}` / `{scale}`: {sum(len(r.members) for r in runs)} runs of "
                      f"{len({r.submission for r in runs})} submissions: {links}")
     return ("\n".join(lines) + "\n").encode()
 
