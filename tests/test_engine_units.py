@@ -10,7 +10,7 @@ from mmengine.config import Config
 
 from ravar_bench.engine.hashing import stable_hash
 from ravar_bench.engine.prediction import drop_torn_line, read_partial
-from ravar_bench.engine.results import condition_name, read_results, staging_dir, write_run
+from ravar_bench.engine.results import SCHEMA, SCHEMA_VERSION, condition_name, read_results, staging_dir, write_run
 from ravar_bench.engine.submission import (
     load_submission,
     training_identity,
@@ -75,7 +75,7 @@ def test_write_run_is_all_or_nothing(tmp_path: Path) -> None:
     write_run(final, {"metrics": {}}, [{"key": "a"}], "x = 1\n")
     assert not stage.exists() and sorted(p.name for p in final.iterdir()) == ["results.json",
                                                                                "samples.jsonl"]
-    assert read_results(final / "results.json")["schema_version"] == 1
+    assert read_results(final / "results.json")["schema_version"] == SCHEMA_VERSION
     assert read_results(final / "results.json")["config"] == "x = 1\n"
 
 
@@ -83,6 +83,26 @@ def test_read_results_rejects_other_schemas(tmp_path: Path) -> None:
     path = tmp_path / "results.json"
     path.write_text(json.dumps({"schema": "something-else"}))
     with pytest.raises(ValueError, match="field 'schema'"):
+        read_results(path)
+
+
+def test_schema_1_results_are_upgraded_and_their_intervals_marked_as_the_old_method(tmp_path: Path) -> None:
+    """Schema 1 (the committed sweep, no per-sample files): read as schema 2, nothing recomputed, the
+    bootstrap settings say per-sample percentile with the class set recomputed per resample."""
+    path = tmp_path / "results.json"
+    metrics = {"metrics": {"mAP": {"value": 0.1067, "ci_low": 0.1052, "ci_high": 0.1244}},
+               "bootstrap": {"n_resamples": 1000, "seed": 0, "confidence": 0.95, "method": "percentile",
+                             "unit": "sample"}}
+    path.write_text(json.dumps({"schema": SCHEMA, "schema_version": 1, "metrics": metrics}))
+    data = read_results(path)
+    assert data["schema_version"] == SCHEMA_VERSION == 2
+    assert data["metrics"]["metrics"] == metrics["metrics"]
+    assert data["metrics"]["bootstrap"] == {"n_resamples": 1000, "seed": 0, "confidence": 0.95,
+                                            "method": "percentile", "unit": "sample",
+                                            "class_set": "per-resample", "migrated_from_schema": 1}
+    assert "replicates" not in data["metrics"]["bootstrap"]
+    path.write_text(json.dumps({"schema": SCHEMA, "schema_version": 3}))
+    with pytest.raises(ValueError, match="schema_version 3 is not 1 or 2"):
         read_results(path)
 
 

@@ -8,7 +8,7 @@ from sklearn.exceptions import UndefinedMetricWarning
 from sklearn.metrics import average_precision_score, roc_auc_score
 
 from ravar_bench.metrics import RankIndex, class_average, gate_scores, per_class_ap_auroc
-from ravar_bench.metrics.bootstrap import resample_counts
+from ravar_bench.metrics.bootstrap import ResamplePlan
 from ravar_bench.metrics.ranking import average_precision, roc_auc
 
 TOL = 1e-9
@@ -96,7 +96,7 @@ def test_weights_equal_duplicated_samples() -> None:
     rng = np.random.default_rng(11)
     scores, labels = _random_case(rng, 120, 6, 1)
     index = RankIndex.build(scores, labels)
-    counts = next(resample_counts(np.random.default_rng(0), len(scores), 4))
+    counts = next(ResamplePlan.build(len(scores), None, 4, seed=0).weights())
     ap, auc = average_precision(index.counts(counts)), roc_auc(index.counts(counts))
     for b, weights in enumerate(counts):
         rows = np.repeat(np.arange(len(scores)), weights.astype(int))

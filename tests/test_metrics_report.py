@@ -93,8 +93,9 @@ def test_bootstrap_is_seeded_and_covers_the_estimate() -> None:
     for name, estimate in first.metrics.items():
         assert estimate.ci_low <= estimate.value <= estimate.ci_high, name
         assert estimate.ci_high - estimate.ci_low < 0.2, name
-    assert first.bootstrap == {"n_resamples": 200, "seed": 4, "confidence": 0.95, "method": "percentile",
-                               "unit": "sample"}
+    assert first.bootstrap == {"n_resamples": 200, "seed": 4, "confidence": 0.95,
+                               "method": "percentile-median-centred", "unit": "sample", "class_set": "fixed",
+                               "num_clusters": 600, "plan_version": 1}
 
 
 def test_report_is_json_serialisable_and_flat_for_mmengine() -> None:

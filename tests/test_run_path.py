@@ -43,8 +43,13 @@ def test_results_directory_is_complete(trained: Path) -> None:
     assert all(len(row["scores"]) == 80 and len(row["pred_box"]) == 4 for row in rows)
     metrics = results["metrics"]
     assert set(HEADLINE) <= set(metrics["metrics"]) and metrics["convention"] == "macro"
-    m_ap = metrics["metrics"]["mAP"]
-    assert m_ap["ci_low"] <= m_ap["value"] <= m_ap["ci_high"]
+    for convention, table in metrics["conventions"].items():
+        for name, estimate in table.items():
+            assert estimate["ci_low"] <= estimate["value"] <= estimate["ci_high"], (convention, name)
+    bootstrap = metrics["bootstrap"]
+    assert (bootstrap["unit"], bootstrap["class_set"], bootstrap["method"]) == ("video", "fixed",
+                                                                                "percentile-median-centred")
+    assert bootstrap["num_clusters"] == 3 and len(bootstrap["replicates"]) == 5  # the tiny test split's 3 videos
     provenance = results["provenance"]
     for field in ("code", "packages", "device", "config_sha256", "training_hash", "checkpoint", "seeds", "timings"):
         assert provenance[field], field
@@ -73,6 +78,12 @@ def test_perturbed_and_text_control_runs(trained: Path, tiny_synth: Path) -> Non
     (clean,) = run_dirs(trained, "clean")
     fog_results = read_results(fog / "results.json")
     assert fog_results["perturbation"]["name"] == "fog" and fog_results["perturbation"]["severity"] == 2
+    # the same samples: paired, from the run directories and from the stored replicates alike
+    assert main(["compare", str(clean), str(fog), "--n-bootstrap", "100"]) == 0
+    from ravar_bench.metrics.paired import compare_reports
+
+    stored = compare_reports(read_results(clean / "results.json")["metrics"], fog_results["metrics"], "macro", "mAP")
+    assert stored is not None and stored.n_resamples == 1000
     assert read_results(shuffled / "results.json")["text_control"] == "shuffled"
 
     def texts(folder: Path) -> dict[str, str]:

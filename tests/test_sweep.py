@@ -31,7 +31,7 @@ def test_cell_condition_is_the_run_paths_folder_with_aliases_and_default_severit
 def test_cell_request_is_the_one_the_run_command_builds() -> None:
     argv = ["sweep", "--data-root", "/data", "--seed", "3", "--cfg-options", "train_cfg.max_epochs=1"]
     shared = shared_request(build_parser().parse_args(argv))
-    request = Cell("submissions/refatomnet.py", "test", perturb="fog:2").request(shared)
+    request = Cell("submissions/refatomnet.py", "test", perturb="fog:2", seed=3).request(shared)
     run_argv = ["run", "submissions/refatomnet.py", "--split", "test", "--perturb", "fog:2", "--data-root", "/data",
                 "--seed", "3", "--cfg-options", "train_cfg.max_epochs=1"]
     assert request == RunRequest.from_fields(vars(build_parser().parse_args(run_argv)))
@@ -66,6 +66,21 @@ def test_dry_run_lists_cells_and_marks_finished_ones(tmp_path: Path, capsys: pyt
     rows = [line for line in lines if "submissions/refatomnet.py" in line]
     assert [row.split(" ", 2)[2] for row in rows] == ["clean to run", "fog-s2 done", "fog-s3 to run",
                                                       "clean-text-empty to run"]
+
+
+def test_several_seeds_plan_each_cpu_cell_per_seed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    results = tmp_path / "results"
+    write_fake_run(results, "refatomnet", "test", {"mIoU": 0.1, "mAP": 0.2, "AUROC": 0.3}, seed=1)
+    code = main(["sweep", "--submissions", "submissions/refatomnet.py", "submissions/paper/blip2.py",
+                 "--perturb", "--splits", "test", "--text-controls", "--seeds", "0", "1", "2",
+                 "--results-dir", str(results), "--dry-run"])
+    assert code == 0
+    lines = [" ".join(line.replace("│", " ").split()) for line in capsys.readouterr().out.splitlines()]
+    rows = [line.split(" ", 2)[2] for line in lines if "submissions/" in line]
+    # the paper-scale config is trained with the first seed only; a stored seed-1 run marks only seed 1 done
+    assert rows == ["clean seed 0 to run", "clean seed 0 to run", "clean seed 1 done", "clean seed 2 to run"]
+    assert [s for s in lines if "submissions/paper/" in s] == ["submissions/paper/blip2.py test clean seed 0 to run"]
+    assert Cell("submissions/refatomnet.py", "test", seed=2).request(RunRequest("", seed=0)).seed == 2
 
 
 @pytest.mark.slow

@@ -12,7 +12,8 @@ from rich.text import Text
 from ravar_bench.errors import UserError
 
 # Each module defines ``register(subparsers)``, which adds its parser and sets ``handler``.
-SUBCOMMANDS = ("run", "train", "test", "score", "perturb", "data", "leaderboard", "ls", "sweep", "new", "check", "show")
+SUBCOMMANDS = ("run", "train", "test", "score", "compare", "perturb", "data", "leaderboard", "ls", "sweep", "new",
+               "check", "show")
 
 
 def build_parser() -> argparse.ArgumentParser:

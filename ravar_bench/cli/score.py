@@ -54,7 +54,7 @@ def handle(args: argparse.Namespace) -> int:
     except ValueError as error:
         raise UserError(f"{args.samples}: {error}") from None
     title = (f"{args.samples}: {report.num_samples} samples, {report.convention} convention, "
-             f"{report.bootstrap['n_resamples']} bootstrap resamples (seed {args.seed})")
+             f"{report.bootstrap['n_resamples']} bootstrap resamples by {report.bootstrap['unit']} (seed {args.seed})")
     Console().print(report_table(report, title))
     if args.json_out:
         payload = json.dumps({"samples": str(args.samples), **report.to_dict()}, indent=2, allow_nan=False)

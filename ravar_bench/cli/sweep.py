@@ -27,7 +27,9 @@ def register(subparsers) -> None:
     parser.add_argument("--splits", nargs="+", choices=EVALUATION_SPLITS, default=list(EVALUATION_SPLITS))
     parser.add_argument("--text-controls", nargs="*", choices=("shuffled", "empty"), default=["shuffled", "empty"])
     parser.add_argument("--data-root", help="real RefAVA in the authors' format (default: embedded RefAVA-Synth)")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seeds", "--seed", nargs="+", type=int, default=[0], metavar="SEED",
+                        help="run seeds (training, perturbations, text controls, bootstrap); CPU-scale submissions "
+                             "are trained once per seed, others with the first (default: 0)")
     parser.add_argument("--work-dir", help="where training writes (default: ./work_dirs)")
     parser.add_argument("--results-dir", default=str(results_root()), help="default: results/ in the user cache")
     parser.add_argument("--cfg-options", nargs="+", action="extend", default=[], metavar="KEY=VALUE",
@@ -52,23 +54,23 @@ def register(subparsers) -> None:
 
 
 def shared_request(args: argparse.Namespace):
-    """The run request every cell shares (its submission, split and condition are filled per cell)."""
+    """The run request every cell shares (its submission, split, condition and seed are filled per cell)."""
     from ravar_bench.engine.request import RunRequest
 
-    return RunRequest(submission="", seed=args.seed, results_dir=args.results_dir, data_root=args.data_root,
+    return RunRequest(submission="", seed=args.seeds[0], results_dir=args.results_dir, data_root=args.data_root,
                       work_dir=args.work_dir, cfg_options=args.cfg_options)
 
 
 def cells_of(args: argparse.Namespace) -> list:
     """The grid the arguments ask for."""
-    from ravar_bench.engine.sweep import expand_submissions, grid
+    from ravar_bench.engine.sweep import expand_submissions, grid, with_seeds
     from ravar_bench.paths import project_root
     from ravar_bench.perturbations.spec import ALIASES, config_names
 
     names = config_names(project_root()) if args.perturb is None else args.perturb
     perturbations = [ALIASES.get(name.lower(), name.lower()) for name in names]
-    return grid(expand_submissions(args.submissions), args.splits, perturbations, args.severities,
-                args.text_controls)
+    return with_seeds(grid(expand_submissions(args.submissions), args.splits, perturbations, args.severities,
+                           args.text_controls), args.seeds)
 
 
 def summary(rows: list[tuple], title: str) -> Table:
@@ -162,8 +164,12 @@ def handle(args: argparse.Namespace) -> int:
     cells = cells_of(args)
     results_dir, dataset = Path(args.results_dir), dataset_name(args.data_root)
     console = Console()
+
+    def label(cell) -> str:
+        return f"{cell.condition} seed {cell.seed}" if len(args.seeds) > 1 else cell.condition
+
     if args.dry_run:
-        rows = [(c.submission, c.split, c.condition, "done" if finished(c, results_dir, dataset) else "to run")
+        rows = [(c.submission, c.split, label(c), "done" if finished(c, results_dir, dataset) else "to run")
                 for c in cells]
         console.print(summary(rows, f"sweep plan: {len(cells)} cells"))
         return 0
@@ -176,12 +182,12 @@ def handle(args: argparse.Namespace) -> int:
     for cell, result, was_done in run_cells(args, cells, results_dir, dataset, console):
         if isinstance(result, BaseException):
             failures += 1
-            rows.append((cell.submission, cell.split, cell.condition, f"[red]failed: {result}[/]", "", ""))
+            rows.append((cell.submission, cell.split, label(cell), f"[red]failed: {result}[/]", "", ""))
         elif isinstance(result, Path):
-            rows.append((cell.submission, cell.split, cell.condition, "reused" if was_done else "ran",
+            rows.append((cell.submission, cell.split, label(cell), "reused" if was_done else "ran",
                          _map(result), str(result)))
         else:
-            rows.append((cell.submission, cell.split, cell.condition, "already finished", "", ""))
+            rows.append((cell.submission, cell.split, label(cell), "already finished", "", ""))
     console.print(summary(rows, f"sweep: {len(cells)} cells, {failures} failed"))
     from ravar_bench.cli.leaderboard import default_inputs, default_reported
     from ravar_bench.leaderboard.build import build_leaderboards

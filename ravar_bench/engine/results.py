@@ -15,7 +15,9 @@ from pathlib import Path
 from ravar_bench.data.format import atomic_write_bytes
 
 SCHEMA = "ravar-bench/results"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# What a schema-1 interval is: per-sample percentile bootstrap, class set recomputed in every resample.
+V1_BOOTSTRAP = {"method": "percentile", "unit": "sample", "class_set": "per-resample"}
 PARTIAL_PATTERN = "predictions.rank*.jsonl"  # the per-rank predictions of a staged test, for its resume
 
 
@@ -59,15 +61,26 @@ def write_run(final: Path, results: dict, rows: list[dict], config_text: str) ->
     return final
 
 
+def upgrade_v1(data: dict) -> dict:
+    """A schema-1 results dict in schema 2 (docs/RESULTS.md, "Migration"): nothing is recomputed (schema-1
+    runs kept no per-sample file), the intervals are marked as the old method and carry no replicates."""
+    metrics = dict(data.get("metrics", {}))
+    metrics["bootstrap"] = {**metrics.get("bootstrap", {}), **V1_BOOTSTRAP, "migrated_from_schema": 1}
+    return {**data, "schema_version": SCHEMA_VERSION, "metrics": metrics}
+
+
 def read_results(path: Path) -> dict:
-    """A results.json, checked for schema and version."""
+    """A results.json, checked for schema and version; schema 1 is upgraded in memory."""
     return check_schema(json.loads(Path(path).read_text()), path)
 
 
 def check_schema(data: dict, source) -> dict:
-    """``data`` if it declares this schema and version; else a ValueError naming ``source`` and the field."""
+    """``data`` if it declares this schema and version (schema 1 upgraded in memory); else a ValueError naming
+    ``source`` and the field."""
     if data.get("schema") != SCHEMA:
         raise ValueError(f"{source}: field 'schema' must be {SCHEMA!r}, got {data.get('schema')!r}")
+    if data.get("schema_version") == 1:
+        return upgrade_v1(data)
     if data.get("schema_version") != SCHEMA_VERSION:
-        raise ValueError(f"{source}: schema_version {data.get('schema_version')!r} is not {SCHEMA_VERSION}")
+        raise ValueError(f"{source}: schema_version {data.get('schema_version')!r} is not 1 or {SCHEMA_VERSION}")
     return data

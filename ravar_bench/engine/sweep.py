@@ -8,6 +8,8 @@ and continues the rest.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import glob
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,6 +32,7 @@ class Cell:
     split: str
     perturb: str | None = None
     text_control: str | None = None
+    seed: int = 0
 
     @cached_property
     def condition(self) -> str:
@@ -41,8 +44,9 @@ class Cell:
         return condition_name(parse_perturb(self.perturb) if self.perturb else None, self.text_control)
 
     def request(self, shared: RunRequest) -> RunRequest:
-        """This cell's run request, with the sweep's shared options."""
-        return shared.with_cell(self.submission, self.split, self.perturb, self.text_control)
+        """This cell's run request (its seed included), with the sweep's shared options."""
+        return dataclasses.replace(shared.with_cell(self.submission, self.split, self.perturb, self.text_control),
+                                   seed=self.seed)
 
 
 def expand_submissions(patterns: Sequence[str] | None) -> list[str]:
@@ -78,6 +82,21 @@ def grid(submissions: Sequence[str], splits: Sequence[str], perturbations: Seque
     return cells
 
 
+@functools.cache
+def submission_scale(submission: str) -> str:
+    """The ``scale`` a submission's config declares (``cpu`` when it says nothing)."""
+    from ravar_bench.engine.submission import load_submission
+
+    return str(load_submission(submission).cfg.get("scale", "cpu"))
+
+
+def with_seeds(cells: Sequence[Cell], seeds: Sequence[int]) -> list[Cell]:
+    """Every cell once per seed (seeds outermost: the first seed's grid completes first); submissions of
+    another scale than ``cpu`` (paper-scale) are trained with the first seed only."""
+    return [dataclasses.replace(cell, seed=seed) for i, seed in enumerate(dict.fromkeys(seeds)) for cell in cells
+            if i == 0 or submission_scale(cell.submission) == "cpu"]
+
+
 def dataset_name(data_root: str | None) -> str:
     """The results-path name the run path gives the data set (``runs.dataset_name``), without generating
     anything: no ``--data-root`` means the default RefAVA-Synth."""
@@ -93,12 +112,17 @@ def dataset_name(data_root: str | None) -> str:
 
 
 def finished(cell: Cell, results_dir: Path, dataset: str) -> bool:
-    """Whether some finished run of this cell is stored (any run id); the run path decides exact reuse."""
+    """Whether some finished run of this cell with its seed is stored (any run id); the run path decides
+    exact reuse."""
+    from ravar_bench.engine.results import read_results
     from ravar_bench.engine.submission import load_submission
 
     name = load_submission(cell.submission).name
     folder = results_dir / name / dataset / cell.split / cell.condition
-    return folder.is_dir() and any((d / "results.json").is_file() for d in folder.iterdir())
+    if not folder.is_dir():
+        return False
+    stored = [d / "results.json" for d in folder.iterdir() if (d / "results.json").is_file()]
+    return any(read_results(p).get("provenance", {}).get("seeds", {}).get("run") == cell.seed for p in stored)
 
 
 def run_cell(cell: Cell, shared: RunRequest) -> Path:

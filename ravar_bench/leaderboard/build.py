@@ -18,8 +18,8 @@ from ravar_bench.leaderboard.collect import INDEX_NAME, LeaderboardError, Run, l
 
 MARKER = ".generated-by-ravar-bench"
 REPORTED_LABEL = "reported (paper, RefAVA)"
-SELECTION_RULE = ("When a cell has several runs, the one with the newest `created_utc` is shown "
-                  "(ties: the larger run id); its run id is printed in the row.")
+SELECTION_RULE = ("When a cell has several runs of one seed, the one with the newest `created_utc` is shown "
+                  "(ties: the larger run id); its run id is printed in the row. Several seeds are averaged.")
 
 
 def read_reported(path: Path | None) -> dict:
@@ -65,8 +65,8 @@ def _page(title: str, context: str, sections: Sequence[tables.Table]) -> bytes:
 
 def board_files(runs: Sequence[Run], reported: dict, dataset: str, scale: str) -> dict[str, bytes]:
     """Every file of one (dataset, scale) leaderboard folder, by file name."""
-    context = (f"Dataset `{dataset}`, scale `{scale}`; metrics in percent with 95% bootstrap CIs in brackets. "
-               f"{SELECTION_RULE}")
+    context = (f"Dataset `{dataset}`, scale `{scale}`; metrics in percent with 95% video-bootstrap CIs in "
+               f"parentheses (docs/METRICS.md). {SELECTION_RULE}")
     files: dict[str, bytes] = {}
     main = tables.main_table(runs)
     files["main.md"] = _page("Main results", context, [main, *_reported(reported, "main", True)])
@@ -125,7 +125,7 @@ def _index(boards: dict[tuple[str, str], list[Run]], files: dict[tuple[str, str]
     for (dataset, scale), runs in boards.items():
         pages = [n for n in files[dataset, scale] if n.endswith((".md", ".html"))]
         links = ", ".join(f"[{n}]({dataset}/{scale}/{n})" for n in pages)
-        lines.append(f"- `{dataset}` / `{scale}`: {len(runs)} runs of "
+        lines.append(f"- `{dataset}` / `{scale}`: {sum(len(r.members) for r in runs)} runs of "
                      f"{len({r.submission for r in runs})} submissions: {links}")
     return ("\n".join(lines) + "\n").encode()
 

@@ -3,13 +3,15 @@ records and pick one run per leaderboard cell."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ravar_bench.data.splits import Split
-from ravar_bench.engine.results import SCHEMA, SCHEMA_VERSION, check_schema, read_results
+from ravar_bench.engine.results import SCHEMA, SCHEMA_VERSION, V1_BOOTSTRAP, check_schema, read_results
 from ravar_bench.metrics.estimate import Estimate
 
 METRICS = ("mIoU", "mAP", "AUROC")
@@ -40,6 +42,15 @@ class Run:
     metrics: dict[str, Estimate]
     manifest: str | None = None
     record: dict = field(default_factory=dict, compare=False, repr=False)  # the run's line of runs.jsonl
+    seed: int | None = 0  # the run seed (training, perturbations, text controls, bootstrap); None: merged seeds
+    convention: str = "macro"
+    report: dict | None = None  # results.json "metrics": values and bootstrap replicates for paired tests
+    seed_runs: tuple[Run, ...] = ()  # when this row merges several training seeds: one run per seed
+
+    @property
+    def members(self) -> tuple[Run, ...]:
+        """The single-seed runs behind this row (itself when it is one)."""
+        return self.seed_runs or (self,)
 
     @property
     def cell(self) -> tuple:
@@ -53,18 +64,24 @@ def _field(data: dict, dotted: str, path: Path):
     node = data
     for part in dotted.split("."):
         if not isinstance(node, dict) or part not in node:
-            raise LeaderboardError(f"{path}: missing field '{dotted}' (schema ravar-bench/results v1)")
+            raise LeaderboardError(f"{path}: missing field '{dotted}' (schema ravar-bench/results v{SCHEMA_VERSION})")
         node = node[part]
     return node
 
 
-def _estimate(entry: dict, name: str, path: Path) -> Estimate:
+def _estimate(entry: dict, name: str, path: Path, legacy: bool) -> Estimate:
     """One metric entry ``{value, ci_low, ci_high}`` checked to hold numbers or nulls."""
     numbers = [entry.get(key) for key in ("value", "ci_low", "ci_high")]
     if not all(x is None or isinstance(x, int | float) for x in numbers):
         raise LeaderboardError(f"{path}: metric '{name}' must hold numbers or null in value/ci_low/ci_high, "
                                f"got {entry!r}")
-    return Estimate(*numbers)
+    return Estimate(*numbers, legacy=legacy)
+
+
+def is_legacy(report: dict) -> bool:
+    """Whether a report's intervals come from schema 1's per-sample percentile bootstrap."""
+    bootstrap = report.get("bootstrap") or {}
+    return all(bootstrap.get(key) == value for key, value in V1_BOOTSTRAP.items())
 
 
 def compact_record(data: dict, path: Path) -> dict:
@@ -83,8 +100,10 @@ def compact_record(data: dict, path: Path) -> dict:
         "text_control": data.get("text_control"),
         "metrics": {"convention": report.get("convention"),
                     "conventions": {c: {m: t[m] for m in METRICS if m in t} for c, t in conventions.items()},
-                    "per_class_ap": report.get("per_class_ap")},
+                    "per_class_ap": report.get("per_class_ap"),
+                    "bootstrap": report.get("bootstrap")},  # its replicates give the significance marks
         "provenance": {"created_utc": provenance.get("created_utc"), "code": provenance.get("code"),
+                       "seeds": provenance.get("seeds"),
                        "config_sha256": provenance.get("config_sha256"),
                        "training_hash": provenance.get("training_hash"),
                        "checkpoint_sha256": (provenance.get("checkpoint") or {}).get("sha256")},
@@ -113,7 +132,9 @@ def parse_run(data: dict, path: Path, convention: str) -> Run:
             raise LeaderboardError(f"{path}: no metrics under convention {convention!r} "
                                    f"(has {sorted(report.get('conventions', {})) or report.get('convention')})")
         table = _field(data, "metrics.metrics", path)
-    metrics = {name: _estimate(_field(table, name, path), name, path) for name in METRICS}
+    legacy = is_legacy(report)
+    metrics = {name: _estimate(_field(table, name, path), name, path, legacy) for name in METRICS}
+    seed = (data.get("provenance", {}).get("seeds") or {}).get("run")
     meta = data.get("submission_meta") or {}
     perturbation = data.get("perturbation")
     return Run(
@@ -128,6 +149,7 @@ def parse_run(data: dict, path: Path, convention: str) -> Run:
         severity=None if perturbation is None else int(_field(perturbation, "severity", path)),
         text_control=data.get("text_control"), metrics=metrics, manifest=data["dataset"].get("manifest_sha256"),
         record=compact_record(data, path),
+        seed=0 if seed is None else int(seed), convention=convention, report=report,
     )
 
 
@@ -148,13 +170,39 @@ def find_results(roots: Iterable[Path]) -> list[Path]:
 
 
 def select(runs: Sequence[Run]) -> list[Run]:
-    """One run per cell: the newest ``created_utc``, ties broken by the larger ``run_id``."""
+    """One run per cell and seed: the newest ``created_utc``, ties broken by the larger ``run_id``; then one
+    row per cell, merging the seeds when there are several (``merge_seeds``)."""
     best: dict[tuple, Run] = {}
     for run in runs:
-        current = best.get(run.cell)
+        current = best.get((run.cell, run.seed))
         if current is None or (run.created_utc, run.run_id) > (current.created_utc, current.run_id):
-            best[run.cell] = run
-    return sorted(best.values(), key=lambda r: tuple("" if x is None else str(x) for x in r.cell))
+            best[run.cell, run.seed] = run
+    cells: dict[tuple, list[Run]] = {}
+    for (cell, _), run in sorted(best.items(), key=lambda item: (_sort_key(item[0][0]), item[0][1])):
+        cells.setdefault(cell, []).append(run)
+    return [group[0] if len(group) == 1 else merge_seeds(group) for group in cells.values()]
+
+
+def _sort_key(cell: tuple) -> tuple:
+    """A cell as a sortable tuple (None first)."""
+    return tuple("" if x is None else str(x) for x in cell)
+
+
+def _mean_spread(estimates: Sequence[Estimate]) -> Estimate:
+    """Mean and sample standard deviation over seeds (no interval: the seeds' spread replaces it)."""
+    values = [e.value for e in estimates]
+    if any(v is None for v in values):
+        return Estimate(None, None, None, n_seeds=len(values))
+    return Estimate(float(statistics.fmean(values)), None, None, spread=float(statistics.stdev(values)),
+                    n_seeds=len(values))
+
+
+def merge_seeds(runs: Sequence[Run]) -> Run:
+    """One row for a cell trained with several seeds: mean and spread per metric, run ids joined."""
+    first = runs[0]
+    metrics = {name: _mean_spread([r.metrics[name] for r in runs]) for name in METRICS}
+    return dataclasses.replace(first, run_id="+".join(r.run_id for r in runs), metrics=metrics, seed=None,
+                               report=None, created_utc=max(r.created_utc for r in runs), seed_runs=tuple(runs))
 
 
 def check_same_data(runs: Sequence[Run]) -> None:

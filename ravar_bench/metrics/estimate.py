@@ -12,6 +12,9 @@ class Estimate:
     value: float | None
     ci_low: float | None = None
     ci_high: float | None = None
+    legacy: bool = False  # the interval is schema 1's per-sample percentile bootstrap (docs/RESULTS.md)
+    spread: float | None = None  # standard deviation over training seeds, when several
+    n_seeds: int = 1
 
     @property
     def has_interval(self) -> bool:

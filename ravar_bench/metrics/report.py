@@ -10,7 +10,13 @@ import numpy as np
 
 from ravar_bench.data.ava import AVA_GROUPS
 from ravar_bench.data.format import NUM_CLASSES
-from ravar_bench.metrics.bootstrap import CONFIDENCE, DEFAULT_RESAMPLES, percentile_interval, resample_counts
+from ravar_bench.metrics.bootstrap import (
+    DEFAULT_RESAMPLES,
+    ResamplePlan,
+    centred_interval,
+    encode_replicates,
+    plan_id,
+)
 from ravar_bench.metrics.boxes import box_iou
 from ravar_bench.metrics.estimate import Estimate
 from ravar_bench.metrics.ranking import RankIndex, average_precision, roc_auc
@@ -18,6 +24,7 @@ from ravar_bench.metrics.ranking import RankIndex, average_precision, roc_auc
 CONVENTIONS = ("macro", "weighted")
 IOU_THRESHOLDS = (0.2, 0.5)
 HEADLINE = ("mAP", "AUROC", "mIoU", *(f"mAP@{t}" for t in IOU_THRESHOLDS))
+REPLICATED = ("mIoU", "mAP", "AUROC")  # metrics whose resample values results.json keeps (the leaderboards')
 
 
 @dataclass(frozen=True)
@@ -101,36 +108,77 @@ def class_average(values: np.ndarray, support: np.ndarray, eligible: np.ndarray,
     """Mean [B] of ``values`` [B, C] over eligible classes: plain ("macro") or support-weighted ("weighted")."""
     if convention not in CONVENTIONS:
         raise ValueError(f"convention must be one of {CONVENTIONS}, got {convention!r}")
+    eligible = np.broadcast_to(eligible, values.shape)
     weights = eligible.astype(np.float64) if convention == "macro" else np.where(eligible, support, 0.0)
     total = weights.sum(axis=1)
     summed = (np.where(eligible, values, 0.0) * weights).sum(axis=1)
     return np.divide(summed, total, out=np.full(total.shape, np.nan), where=total > 0)
 
 
+def _held(boot: np.ndarray, point: np.ndarray) -> np.ndarray:
+    """Resample values [B, C] with each undefined entry (a class whose positives or negatives all fell
+    out of the resample) replaced by that class's point value, so the class set never changes."""
+    return np.where(np.isnan(boot), point, boot)
+
+
+def _class_means(stats: _Stats, point: _Stats, convention: str, class_mask: np.ndarray) -> dict[str, np.ndarray]:
+    """mAP, AUROC and gated mAPs [B] of ``stats`` over the classes eligible in ``point`` within ``class_mask``."""
+    has_pos = (point.positives > 0) & class_mask
+    has_both = has_pos & (point.negatives > 0)
+    means = {"mAP": class_average(_held(stats.ap, point.ap), stats.positives, has_pos, convention),
+             "AUROC": class_average(_held(stats.auroc, point.auroc), stats.positives, has_both, convention)}
+    for threshold, gated_ap in stats.gated_ap.items():
+        means[f"mAP@{threshold}"] = class_average(_held(gated_ap, point.gated_ap[threshold]), stats.positives,
+                                                  has_pos, convention)
+    return means
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Per-class statistics of the point estimate and of every resample (None without a bootstrap)."""
+
+    point: _Stats
+    boot: _Stats | None
+    plan: ResamplePlan
+    gated_samples: dict[float, int]  # IoU threshold -> samples ranked last
+
+    def headline(self, convention: str, class_mask: np.ndarray | None = None) -> dict[str, tuple[np.ndarray, ...]]:
+        """Metric name -> (point [1], resamples [B] or None) of one convention, over the fixed class set."""
+        mask = np.ones(NUM_CLASSES, bool) if class_mask is None else class_mask
+        points = _class_means(self.point, self.point, convention, mask)
+        boots = _class_means(self.boot, self.point, convention, mask) if self.boot is not None else {}
+        out = {name: (value, boots.get(name)) for name, value in points.items()}
+        out["mIoU"] = (self.point.miou, None if self.boot is None else self.boot.miou)
+        return out
+
+
+def evaluate(scores: np.ndarray, labels: np.ndarray, pred_boxes: np.ndarray, gt_boxes: np.ndarray,
+             n_bootstrap: int = DEFAULT_RESAMPLES, seed: int = 0,
+             keys: Sequence[str] | None = None) -> Evaluation:
+    """Validate the inputs and compute the point statistics and those of ``n_bootstrap`` video resamples."""
+    if n_bootstrap < 0:
+        raise ValueError(f"n_bootstrap must be >= 0, got {n_bootstrap}")
+    scores, labels, pred_boxes, gt_boxes = validate_inputs(scores, labels, pred_boxes, gt_boxes, keys)
+    num = scores.shape[0]
+    iou = box_iou(pred_boxes, gt_boxes)
+    index = RankIndex.build(scores, labels)
+    gated = {t: (iou >= t, index.select(iou >= t)) for t in IOU_THRESHOLDS}
+    plan = ResamplePlan.build(num, None if keys is None else list(keys), n_bootstrap, seed)
+    point = _stats(index, gated, iou, np.ones((1, num), np.float32))
+    boot = (_Stats.concat([_stats(index, gated, iou, w) for w in plan.weights()]) if n_bootstrap else None)
+    return Evaluation(point, boot, plan, {t: int((~keep).sum()) for t, (keep, _) in gated.items()})
+
+
 def _estimate(point: np.ndarray, boot: np.ndarray | None) -> Estimate:
     """Estimate from a point value [1] and its resamples [B]."""
-    interval = percentile_interval(boot) if boot is not None else None
+    interval = centred_interval(float(point[0]), boot) if boot is not None else None
     low, high = interval if interval is not None else (None, None)
     return Estimate(_float_or_none(point[0]), low, high)
 
 
-def _class_means(stats: _Stats, convention: str, class_mask: np.ndarray) -> dict[str, np.ndarray]:
-    """mAP, AUROC and gated mAPs [B] of one convention over the eligible classes within ``class_mask`` [C]."""
-    has_pos = (stats.positives > 0) & class_mask
-    has_both = has_pos & (stats.negatives > 0)
-    means = {"mAP": class_average(stats.ap, stats.positives, has_pos, convention),
-             "AUROC": class_average(stats.auroc, stats.positives, has_both, convention)}
-    for threshold, gated_ap in stats.gated_ap.items():
-        means[f"mAP@{threshold}"] = class_average(gated_ap, stats.positives, has_pos, convention)
-    return means
-
-
-def _summaries(point: _Stats, boot: _Stats | None, convention: str,
-               class_mask: np.ndarray) -> dict[str, Estimate]:
-    """Point estimates with bootstrap intervals of :func:`_class_means`."""
-    boot_means = _class_means(boot, convention, class_mask) if boot is not None else {}
-    return {name: _estimate(value, boot_means.get(name))
-            for name, value in _class_means(point, convention, class_mask).items()}
+def _summaries(evaluation: Evaluation, convention: str, class_mask: np.ndarray | None = None) -> dict[str, Estimate]:
+    """Point estimates with their intervals in one convention."""
+    return {name: _estimate(point, boot) for name, (point, boot) in evaluation.headline(convention, class_mask).items()}
 
 
 def validate_inputs(scores: np.ndarray, labels: np.ndarray, pred_boxes: np.ndarray, gt_boxes: np.ndarray,
@@ -167,41 +215,45 @@ def compute_ravar_metrics(scores: np.ndarray, labels: np.ndarray, pred_boxes: np
     """The RAVAR report for scores [N, 80], multi-hot labels [N, 80] and boxes [N, 4] (see docs/METRICS.md)."""
     if convention not in CONVENTIONS:
         raise ValueError(f"convention must be one of {CONVENTIONS}, got {convention!r}")
-    if n_bootstrap < 0:
-        raise ValueError(f"n_bootstrap must be >= 0, got {n_bootstrap}")
-    scores, labels, pred_boxes, gt_boxes = validate_inputs(scores, labels, pred_boxes, gt_boxes, keys)
-    num = scores.shape[0]
-    iou = box_iou(pred_boxes, gt_boxes)
-    index = RankIndex.build(scores, labels)
-    gated = {t: (iou >= t, index.select(iou >= t)) for t in IOU_THRESHOLDS}
-    point = _stats(index, gated, iou, np.ones((1, num), np.float32))
-    rng = np.random.default_rng(seed)
-    boot = (_Stats.concat([_stats(index, gated, iou, w) for w in resample_counts(rng, num, n_bootstrap)])
-            if n_bootstrap else None)
-
-    all_classes = np.ones(NUM_CLASSES, bool)
-    conventions = {}
-    for name in CONVENTIONS:
-        conventions[name] = _summaries(point, boot, name, all_classes)
-        conventions[name]["mIoU"] = _estimate(point.miou, None if boot is None else boot.miou)
+    evaluation = evaluate(scores, labels, pred_boxes, gt_boxes, n_bootstrap, seed, keys)
+    point = evaluation.point
+    conventions = {name: _summaries(evaluation, name) for name in CONVENTIONS}
     group_map = {
-        name: {group: _summaries(point, boot, name, _group_mask(ids))["mAP"] for group, ids in AVA_GROUPS.items()}
+        name: {group: _summaries(evaluation, name, _group_mask(ids))["mAP"] for group, ids in AVA_GROUPS.items()}
         for name in CONVENTIONS
     }
     has_pos, has_neg = point.positives[0] > 0, point.negatives[0] > 0
+    bootstrap = evaluation.plan.settings()
+    if evaluation.boot is not None and keys is not None:
+        labels_hot = np.asarray(labels).astype(bool)
+        bootstrap["plan_id"] = plan_id(evaluation.plan, list(keys), labels_hot, np.asarray(gt_boxes, np.float64))
+        bootstrap["replicates"] = _replicates(evaluation)
     return RAVARReport(
         convention=convention,
-        num_samples=num,
+        num_samples=int(evaluation.plan.clusters.size),
         metrics={name: conventions[convention][name] for name in HEADLINE},
         conventions=conventions,
         group_map=group_map,
         per_class_ap={str(c + 1): _float_or_none(v) for c, v in enumerate(point.ap[0])},
         per_class_auroc={str(c + 1): _float_or_none(v) for c, v in enumerate(point.auroc[0])},
         classes_used={"mAP": _ids(has_pos), "AUROC": _ids(has_pos & has_neg)},
-        gated_samples={str(t): int((~keep).sum()) for t, (keep, _) in gated.items()},
-        bootstrap={"n_resamples": n_bootstrap, "seed": seed, "confidence": CONFIDENCE, "method": "percentile",
-                   "unit": "sample"},
+        gated_samples={str(t): n for t, n in evaluation.gated_samples.items()},
+        bootstrap=bootstrap,
     )
+
+
+def replicate_key(convention: str, metric: str) -> str:
+    """The name under which ``bootstrap.replicates`` keeps one metric's resample values."""
+    return metric if metric == "mIoU" else f"{convention}/{metric}"
+
+
+def _replicates(evaluation: Evaluation) -> dict[str, str]:
+    """The resample values of the leaderboard metrics (REPLICATED, both conventions), encoded."""
+    out = {}
+    for convention in CONVENTIONS:
+        headline = evaluation.headline(convention)
+        out.update({replicate_key(convention, name): encode_replicates(headline[name][1]) for name in REPLICATED})
+    return out
 
 
 def _group_mask(ids: range) -> np.ndarray:

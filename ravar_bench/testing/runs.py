@@ -20,11 +20,14 @@ def write_fake_run(results_root: Path, submission: str, split: str, values: dict
                    text_control: str | None = None, run_id: str = "000000000001",
                    created_utc: str = "2026-01-01T00:00:00+00:00", scale: str = "cpu",
                    dataset: str = "refava-synth", manifest: str | None = None, ci_shift: float = 0.0,
-                   tables: Sequence[str] = ("main",)) -> Path:
+                   tables: Sequence[str] = ("main",), seed: int = 0, report: dict | None = None,
+                   bootstrap: dict | None = None) -> Path:
     """Write one results directory whose macro metrics are ``values`` (mIoU, mAP, AUROC as fractions),
     their intervals shifted by ``ci_shift`` (see ``estimate``), declared a row of ``tables`` (``meta.tables``).
 
-    The weighted convention holds the same numbers minus 0.01 so a test can tell the two apart.
+    The weighted convention holds the same numbers minus 0.01 so a test can tell the two apart. ``report``
+    (a ``RAVARReport.to_dict()``) replaces the metrics whole, ``values`` then being ignored; ``bootstrap``
+    sets the report's bootstrap settings; ``seed`` is recorded as the run seed.
     """
     perturbation_cfg = None if perturbation is None else {"name": perturbation[0], "severity": perturbation[1]}
     condition = condition_name(perturbation_cfg, text_control)
@@ -38,7 +41,8 @@ def write_fake_run(results_root: Path, submission: str, split: str, values: dict
         "perturbation": None if perturbation is None else {"type": "Perturb", "name": perturbation[0],
                                                            "severity": perturbation[1], "seed": 0, "version": 1},
         "text_control": text_control,
-        "metrics": {"convention": "macro", "metrics": macro, "conventions": {"macro": macro, "weighted": weighted}},
-        "provenance": {"created_utc": created_utc},
+        "metrics": report or {"convention": "macro", "metrics": macro,
+                              "conventions": {"macro": macro, "weighted": weighted}, "bootstrap": bootstrap or {}},
+        "provenance": {"created_utc": created_utc, "seeds": {"run": seed}},
     }
     return write_run(final, results, [], "# config\n")
