@@ -8,3 +8,5 @@ model = dict(
                 pretrained="checkpoints/refclip_darknet53.pth",
                 backbone=dict(type="mmdet.Darknet", depth=53, out_indices=(5,), init_cfg=None)),
 )
+# YOLOv3 / RefCLIP read the key frame at 416 px.
+keyframe_size = (416, 416)
