@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from mmengine.config import DictAction
 from rich.console import Console
 from rich.table import Table
 
@@ -14,6 +15,8 @@ def register(subparsers) -> None:
     parser = add_parser(subparsers, "check", "Check submissions against the model contract (docs/INTERFACES.md).",
                         handle)
     parser.add_argument("submissions", nargs="+", metavar="SUBMISSION", help="submission config files")
+    parser.add_argument("--cfg-options", nargs="+", action=DictAction, default={}, metavar="KEY=VALUE",
+                        help="override config entries, MMEngine style (e.g. model.pretrained_blip2=DIR)")
 
 
 def handle(args: argparse.Namespace) -> int:
@@ -21,7 +24,7 @@ def handle(args: argparse.Namespace) -> int:
 
     console, ok = Console(), True
     for path in args.submissions:
-        results = check_submission(path)
+        results = check_submission(path, cfg_options=args.cfg_options)
         table = Table(title=f"contract checks: {path}")
         for column in ("check", "result", "detail"):
             table.add_column(column, overflow="fold")

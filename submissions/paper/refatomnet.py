@@ -14,6 +14,8 @@ precision = "auto"
 optim_wrapper = {{_base_.paper_optim_wrapper}}
 param_scheduler = {{_base_.paper_param_scheduler}}
 train_cfg = {{_base_.paper_train_cfg}}
+val_cfg = dict(type="ValLoop")
+test_cfg = dict(type="TestLoop")
 train_dataloader = dict(batch_size={{_base_.paper_batch_size}})
 val_dataloader = dict(batch_size={{_base_.paper_batch_size}})
 test_dataloader = dict(batch_size={{_base_.paper_batch_size}})

@@ -6,7 +6,7 @@
 paper_max_epochs = 40
 paper_batch_size = 8
 paper_optim_wrapper = dict(
-    _delete_=True, type="OptimWrapper",
+    type="OptimWrapper",
     optimizer=dict(type="AdamW", lr=1e-4, betas=(0.9, 0.98), weight_decay=0.2),
     paramwise_cfg=dict(norm_decay_mult=0.0, bias_decay_mult=0.0),
     clip_grad=dict(max_norm=1.0),

@@ -1,0 +1,52 @@
+"""Paper configs on randomly initialised weights in the real release formats (ravar_bench/models/testing.py):
+each builds from the files with every probed tensor equal to the saved one, trains a step and tests on the
+tiny RefAVA, writing a result on the paper scale."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import torch
+
+from ravar_bench.cli.main import main
+from ravar_bench.data.testing import write_tiny_refava
+from ravar_bench.engine.results import read_results
+from ravar_bench.engine.submission import load_submission
+from ravar_bench.models.testing import write_paper_weights, saved_tensor
+from ravar_bench.registry import MODELS
+
+# Fewer frames keep one CPU epoch short; the frame size stays the paper's.
+FAST = ["train_cfg.max_epochs=1", "num_frames=2", "train_dataloader.num_workers=0",
+        "val_dataloader.num_workers=0", "test_dataloader.num_workers=0",
+        "train_dataloader.persistent_workers=False", "val_dataloader.persistent_workers=False",
+        "test_dataloader.persistent_workers=False"]
+
+
+@pytest.fixture(scope="module")
+def tiny_refava(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_tiny_refava(tmp_path_factory.mktemp("tiny_refava"))
+
+
+def check_paper_config(name: str, tiny: Path, tmp: Path) -> None:
+    """Probes load exactly; ``ravar-bench run`` trains one epoch and writes a paper-scale result."""
+    fixture = write_paper_weights(name, tmp / "weights")
+    submission = load_submission(f"submissions/paper/{name}.py", fixture.options)
+    model = MODELS.build(submission.cfg.model)
+    parameters = dict(model.named_parameters())
+    for probe in fixture.probes:
+        assert torch.equal(parameters[probe.parameter].detach(), saved_tensor(probe)), probe
+    del model, parameters
+    status = main(["run", f"submissions/paper/{name}.py", "--data-root", str(tiny), "--work-dir", str(tmp / "wd"),
+                   "--results-dir", str(tmp / "results"), "--cfg-options", *fixture.cfg_options_args(), *FAST])
+    assert status == 0
+    (path,) = (tmp / "results").rglob("results.json")
+    results = read_results(path)
+    assert path.relative_to(tmp / "results").parts[:3] == ("paper", name, "refava")
+    assert results["dataset"]["num_samples"] == 5
+    assert results["metrics"]["metrics"]["mAP"]["value"] is not None
+
+
+@pytest.mark.parametrize("name", ["refatomnet", "x3d", "clip4clip"])
+def test_paper_config_on_release_format_weights(name: str, tiny_refava: Path, tmp_path: Path) -> None:
+    check_paper_config(name, tiny_refava, tmp_path)
