@@ -159,6 +159,21 @@ def clip_dir(root: Path, layers: int = 1) -> tuple[Path, int]:
     return folder, vocab
 
 
+def llama_dir(root: Path, layers: int = 1, width: tuple[int, int, int] = (5120, 13824, 40)) -> tuple[Path, int]:
+    """``LlamaForCausalLM`` (VideoChat's LLM layout; ``width`` = hidden, MLP, heads, LLaMA-13B's by default) with
+    a tokenizer that has no pad token."""
+    from transformers import LlamaConfig, LlamaForCausalLM
+
+    _seeded()
+    folder = root / "videochat-13b" / "llm"
+    vocab = write_llama_tokenizer(folder)
+    hidden, mlp, heads = width
+    config = LlamaConfig(hidden_size=hidden, intermediate_size=mlp, num_hidden_layers=layers, num_attention_heads=heads,
+                         num_key_value_heads=heads, vocab_size=vocab, max_position_embeddings=2048)
+    save_transformers(LlamaForCausalLM(config), folder)
+    return folder, vocab
+
+
 def mmaction_x3d(root: Path) -> Path:
     """MMAction2's X3D-M recognizer checkpoint (full depth: it is small) with its I3DHead."""
     from mmengine.registry import init_default_scope

@@ -26,7 +26,8 @@ model = dict(
                      cross_attention_frequency=2, vocab_size=30523, max_position_embeddings=512),
         llm=dict(type="TransformersModel", config_class="LlamaConfig", model_class="LlamaModel", hidden_size=5120,
                  intermediate_size=13824, num_hidden_layers=40, num_attention_heads=40, num_key_value_heads=40,
-                 vocab_size=32000, max_position_embeddings=2048)),
+                 vocab_size=32000, max_position_embeddings=2048,
+                 dtype="bfloat16")),  # frozen: held in bf16 (26 GB, not 52), loaded once from the directory
     tokenizer=dict(_delete_=True, type="PretrainedTokenizer", path="checkpoints/videochat-13b/llm", max_length=32,
                    key="model.tokenizer.path"),
     frozen_modules=("fusion.blip2", "fusion.proj", "fusion.llm"),
