@@ -16,10 +16,12 @@ from rich.table import Table
 from ravar_bench.cli._common import CLIError
 from ravar_bench.data.ava import action_name
 from ravar_bench.data.detections import detect_samples, mmdet_detector, read_detections
-from ravar_bench.data.format import atomic_write_bytes, detections_name, write_detections, write_split
+from ravar_bench.data.format import atomic_write_bytes, detect_naming, detections_name, write_detections, write_split
 from ravar_bench.data.manifest import read_manifest, write_manifest
 from ravar_bench.data.problems import ProblemLog, RefAVAFormatError, summarize
 from ravar_bench.data.refava import available_splits, read_records, read_split, validate_split
+
+DATASET_TITLES = {"refava": "RefAVA", "refava++": "RefAVA++"}
 
 
 def _splits(root: Path, requested: list[str] | None) -> list[str]:
@@ -28,7 +30,8 @@ def _splits(root: Path, requested: list[str] | None) -> list[str]:
         raise CLIError(f"{root} is not a folder")
     splits = requested or available_splits(root)
     if not splits:
-        raise CLIError(f"no RefAVA pickles (*_set_keyframe_crr_final.pkl) in {root}")
+        raise CLIError(f"no RefAVA pickles (*_set_keyframe_crr_final.pkl) or RefAVA++ pickles (*_keyframe.pkl) in "
+                       f"{root}")
     return splits
 
 
@@ -41,7 +44,10 @@ def check_command(args: argparse.Namespace) -> int:
     """Validate every requested split; print a report; exit 1 when anything is wrong."""
     root = Path(args.root)
     console = Console()
-    table = Table(title=f"RefAVA check: {root}")
+    try:
+        table = Table(title=f"{DATASET_TITLES[detect_naming(root)]} check: {root}")
+    except ValueError as error:  # both namings in one folder
+        raise CLIError(str(error)) from None
     for column in ("split", "samples", "box units", "frame sources", "detections", "problems"):
         table.add_column(column)
     reports = []

@@ -17,8 +17,8 @@ from rich.console import Console
 from rich.table import Table
 
 from ravar_bench.cli._common import CLIError
-from ravar_bench.data.format import detections_name, pickle_name
-from ravar_bench.data.refava import manifest_sha256
+from ravar_bench.data.format import detect_naming, detections_name
+from ravar_bench.data.refava import manifest_sha256, split_files
 from ravar_bench.engine import checkpoints, provenance
 from ravar_bench.engine.hashing import file_sha256, stable_hash
 from ravar_bench.engine.prediction import predict
@@ -61,22 +61,25 @@ def resolve_data(data_root: str | None) -> Data:
         root = default_root(progress=False)
     manifest = root / MANIFEST_NAME
     synth = json.loads(manifest.read_text()) if manifest.is_file() else None
-    return Data(root, dataset_name(synth), None if synth is None else synth["generator_version"])
+    return Data(root, dataset_name(synth, root), None if synth is None else synth["generator_version"])
 
 
-def dataset_name(synth_manifest: dict | None) -> str:
-    """The results-path name of a data set: ``refava`` without a RefAVA-Synth manifest, else
-    ``refava-synth`` for the default set (size "default", seed 0) and a suffixed name for any other, so
-    that leaderboards never put a tiny or re-seeded set in the same table."""
+def dataset_name(synth_manifest: dict | None, root: Path) -> str:
+    """The results-path name of a data set: without a RefAVA-Synth manifest ``refava`` or ``refava++`` by the
+    pickle names in ``root``; else ``refava-synth`` for the default set (size "default", seed 0) and a
+    suffixed name for any other, so that leaderboards never put two data sets in the same table."""
     if synth_manifest is None:
-        return "refava"
+        try:
+            return detect_naming(root)
+        except ValueError as error:
+            raise CLIError(str(error)) from None
     size, seed = synth_manifest["size"], synth_manifest["seed"]
     return "refava-synth" + ("" if size == "default" else f"-{size}") + ("" if seed == 0 else f"-seed{seed}")
 
 
 def split_manifest(root: Path, split: str) -> str:
     """SHA-256 over a split's three pickles and its detections file (the dataset's manifest hash)."""
-    files = [root / pickle_name(split, kind) for kind in ("keyframe", "label", "description")]
+    files = list(split_files(root, split).values())
     missing = [str(f) for f in files if not f.is_file()]
     if missing:
         raise CLIError(f"split {split!r} is incomplete in {root}: missing {', '.join(missing)}")
