@@ -20,6 +20,7 @@ from ravar_bench.cli._common import CLIError
 from ravar_bench.data.format import detect_naming, detections_name
 from ravar_bench.data.refava import manifest_sha256, split_files
 from ravar_bench.engine import checkpoints, provenance
+from ravar_bench.engine.device import compute_device, dist_backend, with_precision
 from ravar_bench.engine.hashing import file_sha256, stable_hash
 from ravar_bench.engine.prediction import predict
 from ravar_bench.engine.progress import TestProgress
@@ -108,10 +109,11 @@ def start_distributed() -> None:
     the Runner then finds the group initialised and uses it."""
     if is_distributed():
         return
-    if torch.cuda.is_available():
-        init_dist("pytorch", backend="nccl")
+    backend = dist_backend(compute_device())
+    if backend == "nccl":
+        init_dist("pytorch", backend=backend)
     else:
-        torch.distributed.init_process_group(backend="gloo")
+        torch.distributed.init_process_group(backend=backend)
 
 
 def prepare(args) -> Prepared:
@@ -120,7 +122,7 @@ def prepare(args) -> Prepared:
         start_distributed()
     submission = load_submission(args.submission, args.cfg_options)
     data = resolve_data(args.data_root)
-    cfg = with_seed(with_data_root(submission.cfg, data.root), args.seed)
+    cfg = with_precision(with_seed(with_data_root(submission.cfg, data.root), args.seed), compute_device())
     manifests = {split: split_manifest(data.root, split) for split in ("train", "val")}
     _, world_size = get_dist_info()  # the per-process batch is the config's: weights depend on the world size
     training_hash = stable_hash(training_identity(cfg, manifests, world_size))
@@ -193,7 +195,8 @@ def provenance_record(prepared: Prepared, cfg: Config, weights: Path, checkpoint
     _, world_size = get_dist_info()
     return {
         "code": provenance.git_state(), "packages": provenance.package_versions(),
-        "device": dict(provenance.device_info(), world_size=world_size),
+        "device": dict(provenance.device_info(compute_device()), world_size=world_size,
+                       precision=cfg.get("precision", "fp32")),
         "config_sha256": stable_hash(cfg.to_dict(), length=64), "training_hash": prepared.training_hash,
         "checkpoint": {"path": str(weights), "sha256": checkpoint_sha, "train_meta": train_meta},
         "data_root": str(prepared.data.root),
