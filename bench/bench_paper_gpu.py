@@ -117,7 +117,7 @@ def main() -> None:
     parser.add_argument("--out", help="write the rows as JSON here")
     args = parser.parse_args()
     init_default_scope("ravar_bench")
-    logging.getLogger("mmengine").setLevel(logging.WARNING)  # the optimiser constructor logs every parameter
+    logging.getLogger("mmengine").setLevel(logging.ERROR)  # the optimiser constructor logs every parameter
     device = compute_device()
     gpu = torch.cuda.get_device_name(device) if device.type == "cuda" else "none (CPU: not GPU numbers)"
     print(f"device {device}, GPU {gpu}, torch {torch.__version__}", flush=True)

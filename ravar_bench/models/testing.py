@@ -104,11 +104,6 @@ def save_openmmlab(model: nn.Module, path: Path, library: str) -> Path:
     return path
 
 
-def first_tensor(model: nn.Module, contains: str) -> str:
-    """Name of the first floating-point parameter whose name contains ``contains``."""
-    return next(name for name, p in model.named_parameters() if contains in name and p.is_floating_point())
-
-
 # --- the encoders of the paper configs ---------------------------------------------------------------------
 def bert_dir(root: Path, name: str = "bert-base-uncased", layers: int = 1) -> tuple[Path, int]:
     """``BertForPreTraining`` at BERT-base width (the bert-base-uncased release layout) and its tokenizer."""
@@ -174,8 +169,8 @@ def llama_dir(root: Path, layers: int = 1, width: tuple[int, int, int] = (5120, 
     return folder, vocab
 
 
-def mmaction_x3d(root: Path) -> Path:
-    """MMAction2's X3D-M recognizer checkpoint (full depth: it is small) with its I3DHead."""
+def mmaction_recognizer(path: Path, backbone: dict, feature_dim: int) -> Path:
+    """An MMAction2 recognizer checkpoint: ``backbone.*`` built from ``backbone`` and a 400-class ``cls_head``."""
     from mmengine.registry import init_default_scope
 
     from ravar_bench.registry import MODELS
@@ -183,11 +178,10 @@ def mmaction_x3d(root: Path) -> Path:
     _seeded()
     init_default_scope("ravar_bench")
     recognizer = nn.Module()
-    recognizer.backbone = MODELS.build(dict(type="mmaction.X3D", gamma_w=1, gamma_b=2.25, gamma_d=2.2))
+    recognizer.backbone = MODELS.build(backbone)
     recognizer.cls_head = nn.Module()
-    recognizer.cls_head.fc1 = nn.Linear(432, 2048)
-    recognizer.cls_head.fc2 = nn.Linear(2048, 400)
-    return save_openmmlab(recognizer, root / "x3d_m_k400.pth", "mmaction")
+    recognizer.cls_head.fc_cls = nn.Linear(feature_dim, 400)
+    return save_openmmlab(recognizer, path, "mmaction")
 
 
 # --- per paper config: files, overrides, probes --------------------------------------------------------------
@@ -216,13 +210,38 @@ def refatomnet(root: Path) -> WeightFixture:
     return WeightFixture(options, probes)
 
 
+def _aal(root: Path, file: str, backbone: dict, feature_dim: int, options: dict | None = None) -> WeightFixture:
+    """An AAL baseline (or Su et al.): an MMAction2 recognizer checkpoint of ``backbone`` and the BERT directory."""
+    from ravar_bench.engine.checkpoints import read_state_dict
+
+    path = mmaction_recognizer(root / file, backbone, feature_dim)
+    text_options, probes = _bert_text(root)
+    tensor = next(k for k, v in read_state_dict(path).items() if k.startswith("backbone.") and k.endswith(".weight")
+                  and v.dim() > 1)
+    probes.append(Probe(f"visual.{tensor}", path, tensor))
+    return WeightFixture({**text_options, "model.visual.pretrained": str(path), **(options or {})}, probes)
+
+
+I3D_R50 = dict(type="mmaction.ResNet3d", depth=50, pretrained=None, pretrained2d=False, conv1_kernel=(5, 7, 7),
+               conv1_stride_t=2, pool1_stride_t=2, inflate=((1, 1, 1), (1, 0, 1, 0), (1, 0, 1, 0, 1, 0), (0, 1, 0)))
+
+
 def x3d(root: Path) -> WeightFixture:
-    """X3D-M: an MMAction2 recognizer checkpoint and the BERT-base directory."""
-    path = mmaction_x3d(root)
-    options, probes = _bert_text(root)
-    options["model.visual.pretrained"] = str(path)
-    probes.append(Probe("visual.backbone.conv1_s.conv.weight", path, "backbone.conv1_s.conv.weight"))
-    return WeightFixture(options, probes)
+    """X3D-M (full depth: it is small)."""
+    return _aal(root, "x3d_m_k400.pth", dict(type="mmaction.X3D", gamma_w=1, gamma_b=2.25, gamma_d=2.2), 432)
+
+
+def i3d(root: Path) -> WeightFixture:
+    """I3D ResNet3d-50 (full depth)."""
+    return _aal(root, "i3d_r50_k400.pth", I3D_R50, 2048)
+
+
+def videomae2_b(root: Path) -> WeightFixture:
+    """VideoMAE V2-B: MMAction2's VisionTransformer at ViT-B width, 1 block."""
+    backbone = dict(type="mmaction.VisionTransformer", img_size=224, patch_size=16, embed_dims=768, depth=1,
+                    num_heads=12, mlp_ratio=4, qkv_bias=True, num_frames=16, tubelet_size=2,
+                    norm_cfg=dict(type="LN", eps=1e-6))
+    return _aal(root, "videomaev2_b_k400.pth", backbone, 768, {"model.visual.backbone.depth": 1})
 
 
 def clip4clip(root: Path) -> WeightFixture:
@@ -242,7 +261,77 @@ def clip4clip(root: Path) -> WeightFixture:
     return WeightFixture(options, probes)
 
 
-WRITERS = {"refatomnet": refatomnet, "x3d": x3d, "clip4clip": clip4clip}
+def blip2(root: Path) -> WeightFixture:
+    """BLIPv2: the BLIP-2 directory (fusion and tokenizer)."""
+    folder, _ = blip2_dir(root)
+    probe = Probe("fusion.blip2.vision_model.encoder.layers.0.mlp.fc1.weight", folder / "model.safetensors",
+                  "vision_model.encoder.layers.0.mlp.fc1.weight")
+    return WeightFixture({"model.fusion.pretrained": str(folder), "model.tokenizer.path": str(folder)}, [probe])
+
+
+def askanything(root: Path) -> WeightFixture:
+    """AskAnything: the BLIP-2 directory and a 1-layer LLaMA of width 256 (bf16 in the model)."""
+    blip2_folder, _ = blip2_dir(root)
+    llm, vocab = llama_dir(root, width=(256, 512, 4))
+    options = {"model.fusion.pretrained_blip2": str(blip2_folder), "model.fusion.pretrained_llm": str(llm),
+               "model.fusion.llm.hidden_size": 256, "model.fusion.llm.intermediate_size": 512,
+               "model.fusion.llm.num_attention_heads": 4, "model.fusion.llm.num_key_value_heads": 4,
+               "model.fusion.llm.num_hidden_layers": 1, "model.fusion.llm.vocab_size": vocab,
+               "model.tokenizer.path": str(llm)}
+    probes = [Probe("fusion.llm.layers.0.mlp.up_proj.weight", llm / "model.safetensors",
+                    "model.layers.0.mlp.up_proj.weight"),
+              Probe("fusion.blip2.qformer.encoder.layer.0.crossattention.attention.key.weight",
+                    blip2_folder / "model.safetensors", "qformer.encoder.layer.0.crossattention.attention.key.weight")]
+    return WeightFixture(options, probes)
+
+
+def xclip(root: Path) -> WeightFixture:
+    """X-CLIP-B/32: an ``XCLIPModel`` directory (1 vision, 1 text layer) with a CLIP tokenizer."""
+    from transformers import XCLIPConfig, XCLIPModel
+
+    _seeded()
+    folder = root / "xclip-base-patch32"
+    vocab = write_clip_tokenizer(folder)
+    text = dict(hidden_size=512, intermediate_size=2048, num_hidden_layers=1, num_attention_heads=8,
+                vocab_size=vocab, max_position_embeddings=77)
+    vision = dict(hidden_size=768, intermediate_size=3072, num_hidden_layers=1, num_attention_heads=12,
+                  image_size=224, patch_size=32, num_frames=8, mit_hidden_size=512, mit_intermediate_size=2048,
+                  mit_num_hidden_layers=1, mit_num_attention_heads=8)
+    XCLIPModel(XCLIPConfig(text_config=text, vision_config=vision, projection_dim=512, prompt_layers=2,
+                           prompt_attention_heads=8, mit_hidden_size=512, mit_intermediate_size=2048,
+                           mit_num_hidden_layers=1, mit_num_attention_heads=8)).save_pretrained(folder)
+    options = {"model.fusion.pretrained": str(folder), "model.fusion.xclip.vision_config.num_hidden_layers": 1,
+               "model.fusion.xclip.text_config.num_hidden_layers": 1,
+               "model.fusion.xclip.text_config.vocab_size": vocab, "model.tokenizer.path": str(folder)}
+    probe = Probe("fusion.xclip.vision_model.encoder.layers.0.mlp.fc1.weight", folder / "model.safetensors",
+                  "vision_model.encoder.layers.0.mlp.fc1.weight")
+    return WeightFixture(options, [probe])
+
+
+def singularity(root: Path) -> WeightFixture:
+    """Singularity: a ``ViTModel`` directory (ViT-B/16, 1 layer), a ``BertModel`` directory and the BERT tokenizer."""
+    from transformers import BertConfig, BertModel, ViTConfig, ViTModel
+
+    _seeded()
+    vit = root / "singularity" / "vit-b16"
+    ViTModel(ViTConfig(num_hidden_layers=1, image_size=224, patch_size=16)).save_pretrained(vit)
+    tokenizer, vocab = bert_dir(root)
+    bert = root / "singularity" / "bert-9l"
+    BertModel(BertConfig(num_hidden_layers=1, vocab_size=vocab)).save_pretrained(bert)
+    options = {"model.visual.pretrained": str(vit), "model.visual.backbone.num_hidden_layers": 1,
+               "model.text.pretrained": str(bert), "model.text.model.num_hidden_layers": 1,
+               "model.text.model.vocab_size": vocab, "model.tokenizer.path": str(tokenizer)}
+    # transformers 5 renames ViT's modules in memory; the file keeps the released key names.
+    probes = [Probe("visual.backbone.layers.0.attention.q_proj.weight", vit / "model.safetensors",
+                    "encoder.layer.0.attention.attention.query.weight"),
+              Probe("text.model.encoder.layer.0.output.dense.weight", bert / "model.safetensors",
+                    "encoder.layer.0.output.dense.weight")]
+    return WeightFixture(options, probes)
+
+
+WRITERS = {"refatomnet": refatomnet, "x3d": x3d, "clip4clip": clip4clip, "mevtr": clip4clip, "i3d": i3d,
+           "su_vos": i3d, "videomae2_b": videomae2_b, "blip2": blip2, "askanything": askanything, "xclip": xclip,
+           "singularity": singularity}
 
 
 def write_paper_weights(name: str, root: str | Path) -> WeightFixture:
