@@ -28,8 +28,9 @@ def tiny_refava(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_tiny_refava(tmp_path_factory.mktemp("tiny_refava"))
 
 
-# X3D's depthwise 3D convolutions are slow on CPU; its fixture run reads 112 px frames.
-SMALLER = {"x3d": ["clip_size=(112,112,)"]}
+# X3D's depthwise 3D convolutions are slow on CPU: 112 px frames; DETR's key frame at 256 x 448; MViT's
+# relative positions are sized for its 32 frames.
+SMALLER = {"x3d": ["clip_size=(112,112,)"], "clip_detr": ["keyframe_size=(256,448,)"], "mvitv2_b": ["num_frames=32"]}
 
 
 def check_paper_config(name: str, tiny: Path, tmp: Path) -> None:
@@ -60,6 +61,6 @@ def test_paper_config_on_release_format_weights(name: str, tiny_refava: Path, tm
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["mevtr", "i3d", "su_vos", "videomae2_b", "blip2", "askanything", "xclip",
-                                  "singularity"])
+                                  "singularity", "clip_sam", "clip_detr", "clip_refclip", "hiera_b", "mvitv2_b"])
 def test_more_paper_configs_on_release_format_weights(name: str, tiny_refava: Path, tmp_path: Path) -> None:
     check_paper_config(name, tiny_refava, tmp_path)

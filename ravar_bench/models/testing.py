@@ -329,9 +329,101 @@ def singularity(root: Path) -> WeightFixture:
     return WeightFixture(options, probes)
 
 
+def _clip_single_frame(root: Path) -> tuple[dict, list[Probe]]:
+    """The CLIP text tower and CLIP key-frame image encoder the single-frame baselines share (clip_sam.py)."""
+    folder, vocab = clip_dir(root)
+    options = {"model.text.pretrained": str(folder), "model.text.model.num_hidden_layers": 1,
+               "model.text.model.vocab_size": vocab, "model.text.model.bos_token_id": vocab - 2,
+               "model.text.model.eos_token_id": vocab - 1, "model.text.model.pad_token_id": vocab - 1,
+               "model.tokenizer.path": str(folder), "model.fusion.image_encoder.pretrained": str(folder),
+               "model.fusion.image_encoder.backbone.num_hidden_layers": 1}
+    probe = Probe("fusion.image_encoder.backbone.vision_model.encoder.layers.0.mlp.fc1.weight",
+                  folder / "model.safetensors", "vision_model.encoder.layers.0.mlp.fc1.weight")
+    return options, [probe]
+
+
+def clip_sam(root: Path) -> WeightFixture:
+    """CLIP+SAM: a ``SamModel`` directory (ViT-B width, 1 global-attention layer) and the CLIP directory."""
+    from transformers import SamConfig, SamModel
+
+    _seeded()
+    folder = root / "sam-vit-base"
+    vision = dict(hidden_size=768, num_hidden_layers=1, num_attention_heads=12, image_size=1024, patch_size=16,
+                  output_channels=256, window_size=14, global_attn_indexes=[0])
+    SamModel(SamConfig(vision_config=vision)).save_pretrained(folder)
+    options, probes = _clip_single_frame(root)
+    options.update({"model.visual.pretrained": str(folder), "model.visual.backbone.num_hidden_layers": 1,
+                    "model.visual.backbone.global_attn_indexes": [0]})
+    probes.append(Probe("visual.backbone.vision_encoder.layers.0.mlp.lin1.weight", folder / "model.safetensors",
+                        "vision_encoder.layers.0.mlp.lin1.weight"))
+    return WeightFixture(options, probes)
+
+
+def clip_detr(root: Path) -> WeightFixture:
+    """CLIP+DETR: an MMDetection DETR-R50 checkpoint of the whole detector (1+1 transformer layers)."""
+    from mmengine.config import Config
+
+    from ravar_bench.registry import MODELS
+
+    _seeded()
+    cfg = Config.fromfile(str(_project_file("submissions/paper/clip_detr.py")))
+    detector = cfg.model.visual.detector
+    detector.encoder.num_layers = detector.decoder.num_layers = 1
+    path = save_openmmlab(MODELS.build(detector), root / "detr_r50_coco.pth", "mmdet")
+    options, probes = _clip_single_frame(root)
+    options.update({"model.visual.pretrained": str(path), "model.visual.detector.encoder.num_layers": 1,
+                    "model.visual.detector.decoder.num_layers": 1})
+    probes.append(Probe("visual.detector.backbone.layer1.0.conv1.weight", path, "backbone.layer1.0.conv1.weight"))
+    return WeightFixture(options, probes)
+
+
+def clip_refclip(root: Path) -> WeightFixture:
+    """CLIP+RefCLIP: an MMDetection YOLOv3 checkpoint (``backbone.`` Darknet-53, a neck and a head tensor)."""
+    from ravar_bench.registry import MODELS
+
+    _seeded()
+    detector = nn.Module()
+    detector.backbone = MODELS.build(dict(type="mmdet.Darknet", depth=53, out_indices=(5,), init_cfg=None))
+    detector.neck = nn.Conv2d(1024, 512, 1)
+    detector.bbox_head = nn.Conv2d(512, 255, 1)
+    path = save_openmmlab(detector, root / "refclip_yolov3_darknet53.pth", "mmdet")
+    options, probes = _clip_single_frame(root)
+    options["model.visual.pretrained"] = str(path)
+    probes.append(Probe("visual.backbone.conv1.conv.weight", path, "backbone.conv1.conv.weight"))
+    return WeightFixture(options, probes)
+
+
+def hiera_b(root: Path) -> WeightFixture:
+    """Hiera-B: timm's ``hiera_base_224`` state dict (with its ImageNet head, as released) in safetensors."""
+    import timm
+    from safetensors.torch import save_file
+
+    _seeded()
+    path = root / "hiera_base_224.safetensors"
+    save_file(timm.create_model("hiera_base_224", pretrained=False).state_dict(), str(path))
+    options, probes = _bert_text(root)
+    options["model.visual.pretrained"] = str(path)
+    probes.append(Probe("visual.backbone.patch_embed.proj.weight", path, "patch_embed.proj.weight"))
+    return WeightFixture(options, probes)
+
+
+def mvitv2_b(root: Path) -> WeightFixture:
+    """MViTv2-B: MMAction2's MViT base (32 x 224) recognizer checkpoint, full depth."""
+    backbone = dict(type="mmaction.MViT", arch="base", spatial_size=224, temporal_size=32)
+    return _aal(root, "mvitv2_b_k400.pth", backbone, 768)
+
+
+def _project_file(relative: str) -> Path:
+    """A file of the project checkout (the paper configs)."""
+    from ravar_bench.cli._common import project_root
+
+    return project_root() / relative
+
+
 WRITERS = {"refatomnet": refatomnet, "x3d": x3d, "clip4clip": clip4clip, "mevtr": clip4clip, "i3d": i3d,
            "su_vos": i3d, "videomae2_b": videomae2_b, "blip2": blip2, "askanything": askanything, "xclip": xclip,
-           "singularity": singularity}
+           "singularity": singularity, "clip_sam": clip_sam, "clip_detr": clip_detr, "clip_refclip": clip_refclip,
+           "hiera_b": hiera_b, "mvitv2_b": mvitv2_b}
 
 
 def write_paper_weights(name: str, root: str | Path) -> WeightFixture:
