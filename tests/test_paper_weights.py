@@ -65,3 +65,27 @@ def test_paper_config_on_release_format_weights(name: str, tiny_refava: Path, tm
                                   "singularity", "clip_sam", "clip_detr", "clip_refclip", "hiera_b", "mvitv2_b"])
 def test_more_paper_configs_on_release_format_weights(name: str, tiny_refava: Path, tmp_path: Path) -> None:
     check_paper_config(name, tiny_refava, tmp_path)
+
+
+@pytest.mark.slow
+def test_data_detect_with_an_mmdetection_detr_checkpoint(tmp_path: Path) -> None:
+    """`ravar-bench data detect` runs a random-init DETR-R50 in MMDetection's format on the tiny RefAVA's frames
+    and writes the documented detections file (100 queries, score threshold 0 keeps them all)."""
+    import json
+
+    from ravar_bench.data.format import detections_name
+    from ravar_bench.models.testing import mmdet_detr
+
+    root = write_tiny_refava(tmp_path / "tiny", splits=("val",), detections=False)
+    classes = ("person", *(f"class{i}" for i in range(1, 80)))
+    config, checkpoint = mmdet_detr(tmp_path / "detr", classes)
+    assert main(["data", "detect", str(root), "--detector", str(config), "--checkpoint", str(checkpoint),
+                 "--split", "val", "--score-threshold", "0"]) == 0
+    payload = json.loads((root / detections_name("val")).read_text())
+    assert payload["format"] == "ravar-bench-detections" and payload["detector"]["type"] == "mmdet"
+    assert len(payload["detections"]) == 5
+    for entry in payload["detections"].values():
+        assert len(entry["boxes"]) == len(entry["names"]) == len(entry["scores"]) == 100
+        assert set(entry["names"]) <= set(classes)
+        assert all(0 <= v <= 1 for box in entry["boxes"] for v in box)
+    assert main(["data", "check", str(root), "--split", "val"]) == 0

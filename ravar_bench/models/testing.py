@@ -413,6 +413,34 @@ def mvitv2_b(root: Path) -> WeightFixture:
     return _aal(root, "mvitv2_b_k400.pth", backbone, 768)
 
 
+def mmdet_detr(root: Path, classes: tuple[str, ...]) -> tuple[Path, Path]:
+    """An MMDetection DETR-R50 (1+1 transformer layers) config file and checkpoint, ``dataset_meta`` in its meta,
+    as ``ravar-bench data detect`` reads them (``init_detector``)."""
+    from mmengine.config import Config
+    from mmengine.registry import init_default_scope
+
+    from ravar_bench.registry import MODELS
+
+    _seeded()
+    detector = Config.fromfile(str(_project_file("submissions/paper/clip_detr.py"))).model.visual.detector.to_dict()
+    detector.pop("_scope_")
+    detector["encoder"]["num_layers"] = detector["decoder"]["num_layers"] = 1
+    detector.update(test_cfg=dict(max_per_img=100), data_preprocessor=dict(
+        type="DetDataPreprocessor", mean=[123.675, 116.28, 103.53], std=[58.395, 57.12, 57.375], bgr_to_rgb=True))
+    pipeline = [dict(type="LoadImageFromFile"), dict(type="Resize", scale=(1333, 800), keep_ratio=True),
+                dict(type="PackDetInputs", meta_keys=("img_id", "img_path", "ori_shape", "img_shape", "scale_factor"))]
+    config = root / "detr_r50_coco.py"
+    root.mkdir(parents=True, exist_ok=True)
+    Config(dict(default_scope="mmdet", model=detector,
+                test_dataloader=dict(dataset=dict(type="CocoDataset", pipeline=pipeline)))).dump(str(config))
+    init_default_scope("mmdet")
+    path = root / "detr_r50_coco.pth"
+    torch.save({"state_dict": MODELS.build(dict(detector, _scope_="mmdet")).state_dict(),
+                "meta": {"dataset_meta": {"classes": classes}, "mmdet_version": "fixture"}}, path)
+    init_default_scope("ravar_bench")
+    return config, path
+
+
 def _project_file(relative: str) -> Path:
     """A file of the project checkout (the paper configs)."""
     from ravar_bench.cli._common import project_root
