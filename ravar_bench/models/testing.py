@@ -244,14 +244,19 @@ def videomae2_b(root: Path) -> WeightFixture:
     return _aal(root, "videomaev2_b_k400.pth", backbone, 768, {"model.visual.backbone.depth": 1})
 
 
+def _clip_text(folder: Path, vocab: int) -> dict:
+    """Overrides pointing a config's CLIP text tower and tokenizer at the CLIP directory (1 layer, its vocabulary)."""
+    return {"model.text.pretrained": str(folder), "model.text.model.num_hidden_layers": 1,
+            "model.text.model.vocab_size": vocab, "model.text.model.bos_token_id": vocab - 2,
+            "model.text.model.eos_token_id": vocab - 1, "model.text.model.pad_token_id": vocab - 1,
+            "model.tokenizer.path": str(folder)}
+
+
 def clip4clip(root: Path) -> WeightFixture:
     """CLIP4Clip: one ``CLIPModel`` directory serves both towers and the tokenizer."""
     folder, vocab = clip_dir(root)
     options = {"model.visual.pretrained": str(folder), "model.visual.backbone.num_hidden_layers": 1,
-               "model.text.pretrained": str(folder), "model.text.model.num_hidden_layers": 1,
-               "model.text.model.vocab_size": vocab, "model.text.model.bos_token_id": vocab - 2,
-               "model.text.model.eos_token_id": vocab - 1, "model.text.model.pad_token_id": vocab - 1,
-               "model.tokenizer.path": str(folder)}
+               **_clip_text(folder, vocab)}
     weights = folder / "model.safetensors"
     probes = [Probe("visual.backbone.vision_model.encoder.layers.0.mlp.fc1.weight", weights,
                     "vision_model.encoder.layers.0.mlp.fc1.weight"),
@@ -332,10 +337,7 @@ def singularity(root: Path) -> WeightFixture:
 def _clip_single_frame(root: Path) -> tuple[dict, list[Probe]]:
     """The CLIP text tower and CLIP key-frame image encoder the single-frame baselines share (clip_sam.py)."""
     folder, vocab = clip_dir(root)
-    options = {"model.text.pretrained": str(folder), "model.text.model.num_hidden_layers": 1,
-               "model.text.model.vocab_size": vocab, "model.text.model.bos_token_id": vocab - 2,
-               "model.text.model.eos_token_id": vocab - 1, "model.text.model.pad_token_id": vocab - 1,
-               "model.tokenizer.path": str(folder), "model.fusion.image_encoder.pretrained": str(folder),
+    options = {**_clip_text(folder, vocab), "model.fusion.image_encoder.pretrained": str(folder),
                "model.fusion.image_encoder.backbone.num_hidden_layers": 1}
     probe = Probe("fusion.image_encoder.backbone.vision_model.encoder.layers.0.mlp.fc1.weight",
                   folder / "model.safetensors", "vision_model.encoder.layers.0.mlp.fc1.weight")
