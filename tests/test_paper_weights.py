@@ -29,9 +29,10 @@ def tiny_refava(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 # X3D's depthwise 3D convolutions are slow on CPU: 112 px frames; DETR's key frame at 256 x 448. Frame counts
-# the encoders fix: I3D's temporal strides need 8 or more, VideoMAE's position table 16, MViT's 32.
+# the encoders fix: I3D's temporal strides need 8 or more, X-CLIP's frame positions 8, VideoMAE's 16, MViT's 32.
 SMALLER = {"x3d": ["clip_size=(112,112,)"], "clip_detr": ["keyframe_size=(256,448,)"], "i3d": ["num_frames=8"],
-           "su_vos": ["num_frames=8"], "videomae2_b": ["num_frames=16"], "mvitv2_b": ["num_frames=32"]}
+           "su_vos": ["num_frames=8"], "xclip": ["num_frames=8"], "videomae2_b": ["num_frames=16"],
+           "mvitv2_b": ["num_frames=32"]}
 
 
 def check_paper_config(name: str, tiny: Path, tmp: Path) -> None:
