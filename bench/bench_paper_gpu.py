@@ -28,7 +28,7 @@ from pathlib import Path
 
 import torch
 from bench_baselines import packed_batch  # bench/ is on sys.path when this script runs
-from mmengine.config import Config, DictAction
+from mmengine.config import Config
 from mmengine.optim import build_optim_wrapper
 from mmengine.registry import init_default_scope
 
@@ -113,7 +113,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--configs", nargs="+", default=paper_names(), metavar="NAME")
     parser.add_argument("--steps", type=int, default=3)
-    parser.add_argument("--cfg-options", nargs="+", action=DictAction, default={}, metavar="KEY=VALUE")
+    parser.add_argument("--cfg-options", nargs="+", action="extend", default=[], metavar="KEY=VALUE")
     parser.add_argument("--out", help="write the rows as JSON here")
     args = parser.parse_args()
     init_default_scope("ravar_bench")

@@ -205,7 +205,7 @@ def _attempt(name: str, fn: Callable[[], object], describe: Callable[[object], s
 
 
 def check_submission(path: str | os.PathLike, data_root: str | os.PathLike | None = None,
-                     cfg_options: dict | None = None) -> list[CheckResult]:
+                     cfg_options: list[str] | None = None) -> list[CheckResult]:
     """Every contract check of one submission file, in order; checks needing a failed one are not run."""
     from ravar_bench.engine.submission import load_submission
 

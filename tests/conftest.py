@@ -25,6 +25,22 @@ def tiny_synth(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return generate(tmp_path_factory.mktemp("tiny_synth"), seed=0, size="tiny", progress=False)
 
 
+@pytest.fixture(scope="module")
+def tiny_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny RefAVA in the authors' format (train and val; ravar_bench.data.testing), once per module."""
+    from ravar_bench.data.testing import write_tiny_refava
+
+    return write_tiny_refava(tmp_path_factory.mktemp("refava"), splits=("train", "val"))
+
+
+@pytest.fixture
+def root(tiny_root: Path, tmp_path: Path) -> Path:
+    """A private copy of ``tiny_root``, free to be broken."""
+    import shutil
+
+    return Path(shutil.copytree(tiny_root, tmp_path / "copy"))
+
+
 @pytest.fixture(autouse=True)
 def ravar_bench_scope():
     """Run each test in scope ravar_bench, as every config (``default_scope``) and the CLI do.

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import pickle
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -19,17 +18,7 @@ from ravar_bench.cli._common import CLIError
 from ravar_bench.cli.main import main
 from ravar_bench.data.commands import detect_command
 from ravar_bench.data.format import PICKLE_KINDS, detections_name, pickle_name
-from ravar_bench.data.testing import HEIGHT, WIDTH, write_tiny_refava
-
-
-@pytest.fixture(scope="module")
-def tiny_root(tmp_path_factory) -> Path:
-    return write_tiny_refava(tmp_path_factory.mktemp("refava"), splits=("train", "val"))
-
-
-@pytest.fixture
-def root(tiny_root, tmp_path) -> Path:
-    return Path(shutil.copytree(tiny_root, tmp_path / "copy"))
+from ravar_bench.data.testing import HEIGHT, WIDTH
 
 
 def _tables(root: Path, split: str) -> list[dict]:

@@ -50,7 +50,7 @@ def test_training_identity_ignores_data_location_and_test_conditions() -> None:
 
 
 def test_cfg_options_reach_the_config() -> None:
-    cfg = load_submission(SUBMISSION, {"train_cfg.max_epochs": 2}).cfg
+    cfg = load_submission(SUBMISSION, ["train_cfg.max_epochs=2"]).cfg
     assert cfg.train_cfg.max_epochs == 2 and isinstance(cfg, Config)
 
 

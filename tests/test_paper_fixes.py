@@ -32,7 +32,7 @@ def test_paper_config_is_a_full_submission(path: str) -> None:
 
 
 def test_top_level_input_size_reaches_every_pipeline() -> None:
-    cfg = load_submission("submissions/paper/x3d.py", {"num_frames": 4, "clip_size": (96, 128)}).cfg
+    cfg = load_submission("submissions/paper/x3d.py", ["num_frames=4", "clip_size=(96,128)"]).cfg
     for loader in ("train_dataloader", "val_dataloader", "test_dataloader"):
         steps = {step["type"]: step for step in cfg[loader].dataset.pipeline}
         assert steps["SampleClip"]["num_frames"] == 4 and steps["ResizeClip"]["size"] == (96, 128)
@@ -40,8 +40,8 @@ def test_top_level_input_size_reaches_every_pipeline() -> None:
 
 def test_videomae2_paper_encoder_takes_its_pipelines_clips() -> None:
     """The paper ViT-B/16 (16 frames, tubelet 2, 224 px) fits the clips its own loaders produce (was 8 x 64 px)."""
-    cfg = load_submission("submissions/paper/videomae2_b.py", {"model.visual.backbone.depth": 1,
-                                                               "model.visual.pretrained": None}).cfg
+    cfg = load_submission("submissions/paper/videomae2_b.py", ["model.visual.backbone.depth=1",
+                                                               "model.visual.pretrained=None"]).cfg
     visual = MODELS.build(cfg.model.visual)
     clip = torch.zeros(1, cfg.num_frames, 3, *cfg.clip_size)
     with torch.no_grad():
@@ -150,4 +150,4 @@ def test_check_accepts_cfg_options(tmp_path: Path) -> None:
     assert main(["check", "submissions/paper/clip4clip.py", "--cfg-options", *fixture.cfg_options_args(),
                  "num_frames=2"]) == 0
     assert main(["check", "submissions/paper/clip4clip.py"]) == 0  # "needs local weights" passes without them
-    assert isinstance(load_submission("submissions/paper/clip4clip.py", fixture.options).cfg, Config)
+    assert isinstance(load_submission("submissions/paper/clip4clip.py", fixture.cfg_options_args()).cfg, Config)

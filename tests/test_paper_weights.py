@@ -38,7 +38,7 @@ SMALLER = {"x3d": ["clip_size=(112,112,)"], "clip_detr": ["keyframe_size=(256,44
 def check_paper_config(name: str, tiny: Path, tmp: Path) -> None:
     """Probes load exactly; ``ravar-bench run`` trains one epoch and writes a paper-scale result."""
     fixture = write_paper_weights(name, tmp / "weights")
-    submission = load_submission(f"submissions/paper/{name}.py", fixture.options)
+    submission = load_submission(f"submissions/paper/{name}.py", fixture.cfg_options_args())
     model = MODELS.build(submission.cfg.model)
     parameters = dict(model.named_parameters())
     for probe in fixture.probes:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ravar_bench.cli.main import main
+from ravar_bench.cli.main import INTERRUPTED, main
 from ravar_bench.engine.results import SCHEMA, SCHEMA_VERSION, read_results
 from ravar_bench.metrics.report import HEADLINE
 
@@ -108,9 +108,10 @@ def test_unknown_perturbation_lists_known(trained: Path, tiny_synth: Path, capsy
     assert "unknown perturbation 'snow'" in err and "fog" in err and "rain" in err
 
 
-def test_interrupted_test_resumes(trained: Path, tiny_synth: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A test killed after its first batch keeps that batch; the rerun predicts only the rest and
-    gives the numbers of an uninterrupted run. (The kill is simulated by an exception in the writer.)"""
+def test_interrupted_test_resumes(trained: Path, tiny_synth: Path, monkeypatch: pytest.MonkeyPatch,
+                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """A test stopped by Ctrl-C after its first batch says so in one line and keeps that batch; the rerun
+    says how many samples it reused, predicts only the rest and gives the numbers of an uninterrupted run."""
     from ravar_bench.engine import prediction
 
     args = ("--split", "test", "--perturb", "gaussian_noise:1", "--cfg-options", "test_dataloader.batch_size=4",
@@ -127,14 +128,16 @@ def test_interrupted_test_resumes(trained: Path, tiny_synth: Path, monkeypatch: 
             raise KeyboardInterrupt
 
     monkeypatch.setattr(prediction, "_append", append_then_die)
-    with pytest.raises(KeyboardInterrupt):
-        run(tiny_synth, trained, *args)
+    capsys.readouterr()
+    assert run(tiny_synth, trained, *args) == 130
+    assert capsys.readouterr().err.strip() == INTERRUPTED
     (stage,) = (trained / "results").rglob(".*.partial")
     assert not (stage / "results.json").exists()
     assert main(["run", SUBMISSION, "--data-root", str(tiny_synth), "--work-dir", str(trained / "wd"),
                  "--results-dir", str(trained / "results"), *args]) == 0
     (resumed,) = run_dirs(trained, "gaussian_noise-s1")
     total = read_results(resumed / "results.json")["dataset"]["num_samples"]
+    assert f"resuming an interrupted test: 4 of {total} samples reused" in capsys.readouterr().out
     assert written[0] == 4 and sum(written) == total  # nothing predicted twice
     resumed_results = read_results(resumed / "results.json")
     resumed.rename(resumed.parent / "moved")

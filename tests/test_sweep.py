@@ -31,7 +31,7 @@ def test_cell_arguments_parse_like_the_run_command() -> None:
                     ["--data-root", "/data", "--cfg-options", "train_cfg.max_epochs=1"])
     assert (args.submission, args.split, args.perturb, args.text_control) == (
         "submissions/refatomnet.py", "test", "fog:2", None)
-    assert args.data_root == "/data" and args.cfg_options == {"train_cfg.max_epochs": 1}
+    assert args.data_root == "/data" and args.cfg_options == ["train_cfg.max_epochs=1"]
 
 
 def test_default_submissions_leave_out_the_weight_needing_paper_configs() -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from mmengine.config import DictAction
 from rich.console import Console
 from rich.table import Table
 
@@ -15,8 +14,8 @@ def register(subparsers) -> None:
     parser = add_parser(subparsers, "check", "Check submissions against the model contract (docs/INTERFACES.md).",
                         handle)
     parser.add_argument("submissions", nargs="+", metavar="SUBMISSION", help="submission config files")
-    parser.add_argument("--cfg-options", nargs="+", action=DictAction, default={}, metavar="KEY=VALUE",
-                        help="override config entries, MMEngine style (e.g. model.pretrained_blip2=DIR)")
+    parser.add_argument("--cfg-options", nargs="+", action="extend", default=[], metavar="KEY=VALUE",
+                        help="override existing config entries (e.g. model.pretrained_blip2=DIR); +KEY=VALUE adds one")
 
 
 def handle(args: argparse.Namespace) -> int:

@@ -15,6 +15,8 @@ def register(subparsers) -> None:
     check.add_argument("root")
     check.add_argument("--split", action="append", help="split(s) to check (default: all found)")
     check.add_argument("--strict", action="store_true", help="stop at the first problem")
+    check.add_argument("--frames", choices=("window", "key", "none"), default="window",
+                       help="decode every frame of each sample's 3 s window (default), only key frames, or none")
 
     convert = actions.add_parser("convert", help="authors' pickles <-> a readable JSONL manifest")
     convert.add_argument("source", help="a RefAVA folder (pickles) or a .jsonl manifest")

@@ -7,6 +7,7 @@ import importlib
 import sys
 
 from rich.console import Console
+from rich.text import Text
 
 from ravar_bench.cli._common import CLIError
 
@@ -25,13 +26,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+INTERRUPTED = ("interrupted: finished epochs and test batches are kept; "
+               "the same command again resumes where this one stopped")
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run one subcommand; the one place where a user's mistake becomes a message without a traceback."""
+    from ravar_bench.data.problems import DataError
+
     args = build_parser().parse_args(argv)
+    console = Console(stderr=True, soft_wrap=True)
     try:
         return int(args.handler(args) or 0)
-    except CLIError as error:
-        Console(stderr=True).print(f"[bold red]error:[/] {error}", highlight=False)
+    except (CLIError, DataError) as error:
+        message = error.one_line() if isinstance(error, DataError) else str(error)
+        console.print(Text.assemble(("error: ", "bold red"), message), highlight=False)  # no markup in messages
         return 2
+    except KeyboardInterrupt:
+        console.print(Text(INTERRUPTED, style="bold yellow"))
+        return 130
 
 
 if __name__ == "__main__":

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from mmengine.config import DictAction
-
 from ravar_bench.cli._common import add_parser
 
 SPLITS = ("val", "test", "test-rephrased")
@@ -27,8 +25,9 @@ def add_run_arguments(parser: argparse.ArgumentParser, *, with_split: bool = Tru
     parser.add_argument("--launcher", choices=("none", "pytorch"), default="none",
                         help="'pytorch' under torchrun for MMEngine's distributed mode")
     parser.add_argument("--results-dir", default="results", help="root of the results directories")
-    parser.add_argument("--cfg-options", nargs="+", action=DictAction, default={}, metavar="KEY=VALUE",
-                        help="override config entries, MMEngine style (e.g. train_cfg.max_epochs=2)")
+    parser.add_argument("--cfg-options", nargs="+", action="extend", default=[], metavar="KEY=VALUE",
+                        help="override config entries that exist, MMEngine style (e.g. train_cfg.max_epochs=2); "
+                             "+KEY=VALUE adds a new one (docs/SUBMITTING.md)")
 
 
 def register(subparsers) -> None:

@@ -28,9 +28,10 @@ def register(subparsers) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--work-dir", help="where training writes (default: ./work_dirs)")
     parser.add_argument("--results-dir", default="results")
-    parser.add_argument("--cfg-options", nargs="+", default=[], metavar="KEY=VALUE",
+    parser.add_argument("--cfg-options", nargs="+", action="extend", default=[], metavar="KEY=VALUE",
                         help="passed to every run, e.g. train_cfg.max_epochs=1")
-    parser.add_argument("--out", default="leaderboards", help="leaderboards folder rebuilt at the end")
+    parser.add_argument("--out", help="leaderboards folder rebuilt at the end (default: leaderboards/, only with "
+                        "the default --results-dir)")
     parser.add_argument("--dry-run", action="store_true", help="list the cells and whether each has results")
 
 
@@ -66,6 +67,8 @@ def summary(rows: list[tuple], title: str) -> Table:
 
 
 def handle(args: argparse.Namespace) -> int:
+    from ravar_bench.cli.leaderboard import output_folder
+    from ravar_bench.engine.submission import load_submission
     from ravar_bench.engine.sweep import dataset_name, finished, run_cell
 
     cells = cells_of(args)
@@ -76,6 +79,9 @@ def handle(args: argparse.Namespace) -> int:
                 for c in cells]
         console.print(summary(rows, f"sweep plan: {len(cells)} cells"))
         return 0
+    out = output_folder([args.results_dir], args.out)  # refused before any cell runs
+    for submission in sorted({cell.submission for cell in cells}):  # a bad option fails once, not in every cell
+        load_submission(submission, args.cfg_options)
     rows, failures = [], 0
     for number, cell in enumerate(cells, 1):
         console.rule(f"[{number}/{len(cells)}] {cell.submission} {cell.split} {cell.condition}")
@@ -92,8 +98,8 @@ def handle(args: argparse.Namespace) -> int:
     from ravar_bench.cli.leaderboard import default_reported
     from ravar_bench.leaderboard.build import build_leaderboards
 
-    build_leaderboards([results_dir], Path(args.out), default_reported())
-    console.print(f"leaderboards rebuilt in {args.out}")
+    build_leaderboards([results_dir], out, default_reported())
+    console.print(f"leaderboards rebuilt in {out}")
     return 1 if failures else 0
 
 

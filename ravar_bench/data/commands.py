@@ -17,6 +17,7 @@ from ravar_bench.cli._common import CLIError
 from ravar_bench.data.ava import action_name
 from ravar_bench.data.detections import detect_samples, mmdet_detector, read_detections
 from ravar_bench.data.format import atomic_write_bytes, detect_naming, detections_name, write_detections, write_split
+from ravar_bench.data.frame_check import check_frames
 from ravar_bench.data.manifest import read_manifest, write_manifest
 from ravar_bench.data.problems import ProblemLog, RefAVAFormatError, summarize
 from ravar_bench.data.refava import available_splits, read_records, read_split, validate_split
@@ -43,12 +44,12 @@ def _file_split(split: str) -> tuple[str, int]:
 def check_command(args: argparse.Namespace) -> int:
     """Validate every requested split; print a report; exit 1 when anything is wrong."""
     root = Path(args.root)
-    console = Console()
+    console = Console(soft_wrap=True)  # problem lines are never wrapped mid-phrase
     try:
         table = Table(title=f"{DATASET_TITLES[detect_naming(root)]} check: {root}")
     except ValueError as error:  # both namings in one folder
         raise CLIError(str(error)) from None
-    for column in ("split", "samples", "box units", "frame sources", "detections", "problems"):
+    for column in ("split", "samples", "box units", "frame sources", "decoded", "detections", "problems"):
         table.add_column(column)
     reports = []
     try:
@@ -57,15 +58,21 @@ def check_command(args: argparse.Namespace) -> int:
             result = validate_split(root, split, strict=args.strict, description_index=description_index,
                                     file_split=file_split)
             problems = list(result.problems)
+            decoded = "-"
+            if args.frames != "none":
+                log = ProblemLog(f"frames of split {split!r}", args.strict)
+                decoded = str(check_frames(result.samples, log, args.frames))
+                problems += log.problems
             detections = root / detections_name(file_split)
-            if detections.is_file():
+            if detections.is_file() and result.keys is not None:  # unreadable pickles: keys unknown, not absent
                 log = ProblemLog(f"detections {detections}", args.strict)
-                read_detections(detections, [s.key for s in result.samples], log)
+                read_detections(detections, result.keys, log)  # every pickled key: invalid samples are not "unknown"
                 problems += log.problems
             sources = Counter(s.frame_source["type"] for s in result.samples)
             table.add_row(split, str(len(result.samples)), result.box_units,
-                          ", ".join(f"{n} {kind}" for kind, n in sorted(sources.items())) or "-",
-                          "yes" if detections.is_file() else "none",
+                          ", ".join(f"{n} {kind}" for kind, n in sorted(sources.items())) or "-", decoded,
+                          "not checked" if detections.is_file() and result.keys is None
+                          else "yes" if detections.is_file() else "none",
                           f"[red]{len(problems)}[/]" if problems else "[green]0[/]")
             if problems:
                 reports.append(summarize(problems, f"split {split!r}"))

@@ -15,8 +15,23 @@ import cv2
 import numpy as np
 
 from ravar_bench.data.format import FIRST_SECOND, FPS, frame_index
+from ravar_bench.data.problems import DataError
 
 VIDEO_EXTENSIONS = (".mp4", ".mkv", ".avi", ".webm", ".mov")
+JPEG_START, JPEG_END = b"\xff\xd8", b"\xff\xd9"
+
+
+class FrameError(DataError):
+    """A frame file that cannot be decoded; the message names the file.
+
+    Raised in a DataLoader worker, torch re-raises it in the main process with the worker's whole
+    traceback as the message; the constructor keeps only the original one-line message.
+    """
+
+    def __init__(self, message: str) -> None:
+        last = message.strip().splitlines()[-1] if message.strip() else message
+        marker = f"{type(self).__name__}: "
+        super().__init__(last.split(marker, 1)[1] if "Original Traceback" in message and marker in last else message)
 
 
 def window_seconds(timestamp: float, num_frames: int, window: float = 3.0, fps: int = FPS) -> np.ndarray:
@@ -70,10 +85,13 @@ def find_frame_source(root: str | os.PathLike, video_id: str) -> dict | None:
 
 def _image_size(path: Path) -> tuple[int, int]:
     """(height, width) of an image from its header only."""
-    from PIL import Image
+    from PIL import Image, UnidentifiedImageError
 
-    with Image.open(path) as image:
-        width, height = image.size
+    try:
+        with Image.open(path) as image:
+            width, height = image.size
+    except (OSError, UnidentifiedImageError) as error:
+        raise FrameError(f"cannot decode frame {path}: {error}") from None
     return height, width
 
 
@@ -101,11 +119,41 @@ def frame_indices(source: dict, seconds: np.ndarray) -> np.ndarray:
     return np.clip(indices, 0, source["num_frames"] - 1)
 
 
+def jpeg_problem(data: bytes) -> str | None:
+    """What makes ``data`` not a whole JPEG file (no start marker, or cut before its end marker), if anything."""
+    if not data.startswith(JPEG_START):
+        return "not a JPEG (no start-of-image marker)"
+    if not data.rstrip(b"\0").endswith(JPEG_END):
+        return "truncated JPEG (no end-of-image marker)"
+    return None
+
+
+def _decode_bgr(path: str | os.PathLike) -> tuple[np.ndarray | None, str | None]:
+    """(BGR image, None), or (None, why not) for a missing, unreadable, truncated or non-JPEG file."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        return None, f"cannot read it ({error.strerror or error})"
+    problem = jpeg_problem(data)  # checked first: libjpeg would only print a warning and decode half a frame
+    if problem:
+        return None, problem
+    image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+    return (None, "OpenCV cannot decode it") if image is None else (image, None)
+
+
+def frame_problem(path: str | os.PathLike) -> str | None:
+    """Why the pipeline cannot decode the frame at ``path``, or ``None`` when it can (``data check``)."""
+    return _decode_bgr(path)[1]
+
+
 def read_image_rgb(path: str | os.PathLike) -> np.ndarray:
-    """Decode a JPEG as RGB uint8 [H, W, 3] (OpenCV decodes BGR; the release forgot to convert)."""
-    image = cv2.imread(str(path), cv2.IMREAD_COLOR)
+    """Decode a JPEG as RGB uint8 [H, W, 3] (OpenCV decodes BGR; the release forgot to convert).
+
+    A missing, truncated or non-JPEG file raises :class:`FrameError` naming it.
+    """
+    image, problem = _decode_bgr(path)
     if image is None:
-        raise FileNotFoundError(f"cannot read frame {path}")
+        raise FrameError(f"cannot decode frame {path}: {problem}")
     return cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
 
 

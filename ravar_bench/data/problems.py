@@ -13,7 +13,7 @@ from dataclasses import dataclass
 # Kinds of problem, in the order a summary lists them.
 PROBLEM_KINDS = (
     "file", "missing_key", "malformed_key", "label_range", "empty_labels", "box_format", "box_order",
-    "box_outside", "description", "missing_frames", "detections",
+    "box_outside", "description", "missing_frames", "frame_decode", "detections",
 )
 
 
@@ -43,13 +43,27 @@ def summarize(problems: list[Problem], context: str, examples: int = 3) -> str:
     return "\n".join(lines)
 
 
-class RefAVAFormatError(ValueError):
+class DataError(ValueError):
+    """A user's data is wrong (format, frames): the CLI prints :meth:`one_line` without a traceback."""
+
+    def one_line(self) -> str:
+        """The error as one line of text."""
+        return str(self)
+
+
+class RefAVAFormatError(DataError):
     """Data that does not follow the RefAVA format; ``problems`` lists everything found."""
 
     def __init__(self, problems: list[Problem], context: str) -> None:
         self.problems = list(problems)
         self.context = context
         super().__init__(summarize(self.problems, context))
+
+    def one_line(self) -> str:
+        """Counts per kind and the first problem; ``ravar-bench data check`` lists every one."""
+        counts = ", ".join(f"{kind}: {n}" for kind, n in Counter(p.kind for p in self.problems).items())
+        first = f"; first: {self.problems[0]}" if self.problems else ""
+        return f"{self.context}: {len(self.problems)} problem(s) ({counts}){first} (`ravar-bench data check` lists all)"
 
 
 class ProblemLog:

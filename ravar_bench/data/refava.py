@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from numbers import Integral
@@ -24,12 +23,14 @@ from ravar_bench.data.format import (
     RefAVARecord,
     detect_naming,
     frame_index,
+    frame_path,
     named_splits,
     pickle_name,
     split_key,
 )
-from ravar_bench.data.frames import find_frame_source
+from ravar_bench.data.frames import FrameError, find_frame_source
 from ravar_bench.data.problems import ProblemLog, RefAVAFormatError
+from ravar_bench.data.safe_pickle import RefusedPickleError, load_plain_pickle
 
 BOX_TOLERANCE = 0.01  # boxes may overshoot the frame by 1% of its size (then clipped); more is an error
 
@@ -58,6 +59,7 @@ class RefAVASplit:
     box_units: str  # "normalized" or "pixels"
     files: dict[str, Path]
     problems: list = field(default_factory=list)
+    keys: set | None = None  # every key any of the three pickles holds, valid or not; None: pickles unreadable
 
 
 def split_files(root: str | os.PathLike, split: str) -> dict[str, Path]:
@@ -90,8 +92,11 @@ def load_tables(files: dict[str, Path], log: ProblemLog) -> dict[str, dict] | No
             log.add("file", path, None, "file", "the authors' pickle file", "no such file")
             continue
         try:
-            with open(path, "rb") as handle:
-                table = pickle.load(handle)  # the authors' format is pickle: only open data you trust
+            table = load_plain_pickle(path)  # never runs code a user's pickle carries
+        except RefusedPickleError as error:
+            log.add("file", path, None, "file", "plain data and numpy arrays only (other globals can run code)",
+                    str(error))
+            continue
         except Exception as error:
             log.add("file", path, None, "file", "a readable pickle", f"{type(error).__name__}: {error}")
             continue
@@ -218,9 +223,10 @@ def validate_split(root: str | os.PathLike, split: str, *, strict: bool = False,
     tables = load_tables(files, log)
     if tables is None:
         return result
+    result.keys = set().union(*tables.values())
     records = join_records(tables, files, log, description_index)
     result.box_units = detect_box_units([record.box for record in records])
-    sources: dict[str, dict | None] = {}
+    sources: dict[str, dict | FrameError | None] = {}
     for record in records:
         sample = _attach_frames(record, root, sources, result.box_units, files["keyframe"].name, log)
         if sample is not None:
@@ -247,13 +253,20 @@ def read_records(root: str | os.PathLike, split: str, *, strict: bool = False) -
     return records
 
 
-def _attach_frames(record: RefAVARecord, root: Path, sources: dict[str, dict | None], units: str, file: str,
-                   log: ProblemLog) -> RefAVASample | None:
+def _attach_frames(record: RefAVARecord, root: Path, sources: dict[str, dict | FrameError | None], units: str,
+                   file: str, log: ProblemLog) -> RefAVASample | None:
     """Resolve the record's frame source, check its key frame exists and normalise its box."""
     video_id, timestamp, person_id = split_key(record.key)
     if video_id not in sources:
-        sources[video_id] = find_frame_source(root, video_id)
+        try:
+            sources[video_id] = find_frame_source(root, video_id)
+        except FrameError as error:  # the first frame's header, read for the frame size
+            sources[video_id] = error
     source = sources[video_id]
+    if isinstance(source, FrameError):
+        log.add("frame_decode", frame_path(root, video_id, 1), record.key, "frame", "a JPEG with a readable header",
+                "no image header")
+        return None
     if source is None:
         log.add("missing_frames", root / "frames" / video_id, record.key, "frames",
                 f"frames/{video_id}/image_000001.jpg... or videos/{video_id}.mp4", "neither exists")

@@ -12,7 +12,7 @@ import numpy as np
 import torch
 from mmengine.config import Config
 from mmengine.dataset import pseudo_collate
-from mmengine.dist import barrier, get_dist_info
+from mmengine.dist import barrier, get_dist_info, is_main_process
 from torch.utils.data import DataLoader
 
 from ravar_bench.data.format import NUM_CLASSES
@@ -98,6 +98,8 @@ def predict(cfg: Config, weights: Path, folder: Path, progress=None) -> tuple[li
     keys = [dataset.get_data_info(i)["key"] for i in range(len(dataset))]
     done = read_partial(folder)
     todo = [i for i, key in enumerate(keys) if key not in done]
+    if len(todo) < len(keys) and is_main_process():
+        print(f"resuming an interrupted test: {len(keys) - len(todo)} of {len(keys)} samples reused from {folder}")
     model = build(MODELS, cfg.model)
     load_weights(model, weights)
     device = compute_device()

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import ast
 import copy
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from mmengine.config import Config
 
 from ravar_bench.cli._common import CLIError, project_root
+from ravar_bench.cli.cfg_options import cfg_options_dict
 
 LOADERS = ("train_dataloader", "val_dataloader", "test_dataloader")
 # The config entries that decide the trained weights; their hash keys the checkpoint cache.
@@ -32,14 +35,45 @@ def known_submissions() -> list[str]:
                   if "_base_" not in p.parts and not p.name.startswith("_"))
 
 
-def load_submission(path: str, cfg_options: dict | None = None) -> Submission:
-    """Read a submission config; an unknown path lists the known ones."""
+def syntax_error_in(file: Path, seen: frozenset = frozenset()) -> SyntaxError | None:
+    """The first syntax error in ``file`` or the ``_base_`` files it inherits, with its real file name."""
+    try:
+        tree = ast.parse(file.read_text(encoding="utf-8"), filename=str(file))
+    except SyntaxError as error:
+        return error
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "_base_" for t in node.targets):
+            try:
+                bases = ast.literal_eval(node.value)
+            except ValueError:
+                return None
+            for base in [bases] if isinstance(bases, str) else bases:
+                path = (file.parent / base).resolve()
+                if path.suffix == ".py" and path.is_file() and path not in seen:
+                    found = syntax_error_in(path, seen | {path})
+                    if found is not None:
+                        return found
+    return None
+
+
+def read_config(file: Path) -> Config:
+    """MMEngine's ``Config.fromfile``; a syntax error in it or its bases is one line with file and line
+    (MMEngine's own error names no file, or the inheriting one)."""
+    try:
+        return Config.fromfile(str(file))
+    except SyntaxError as error:
+        cause = syntax_error_in(file) or error
+        raise CLIError(f"{cause.filename}:{cause.lineno or '?'}: syntax error: {cause.msg}") from None
+
+
+def load_submission(path: str, cfg_options: Sequence[str] = ()) -> Submission:
+    """Read a submission config and apply ``KEY=VALUE`` options; an unknown path lists the known ones."""
     file = Path(path)
     if not file.is_file():
         raise CLIError(f"unknown submission {path!r}; known: {', '.join(known_submissions())}")
-    cfg = Config.fromfile(str(file))
+    cfg = read_config(file)
     if cfg_options:
-        cfg.merge_from_dict(cfg_options)
+        cfg.merge_from_dict(cfg_options_dict(cfg, cfg_options, str(path)))
     cfg = with_input_size(cfg)
     parts = file.resolve().with_suffix("").parts
     name = "/".join(parts[parts.index("submissions") + 1:]) if "submissions" in parts else file.stem

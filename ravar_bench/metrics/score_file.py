@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from ravar_bench.cli._common import CLIError
 from ravar_bench.data.format import atomic_write_bytes
@@ -75,7 +76,35 @@ def read_samples(path: str | Path) -> dict[str, np.ndarray | list[str]]:
     if not keys:
         raise CLIError(f"{path}: no samples")
     return {"keys": keys, "scores": np.asarray(scores), "labels": np.asarray(labels),
-            "pred_boxes": np.asarray(pred_boxes), "gt_boxes": np.asarray(gt_boxes)}
+            "pred_boxes": np.asarray(pred_boxes), "gt_boxes": np.asarray(gt_boxes),
+            "lines": np.asarray(list(first_line.values()))}
+
+
+def _lines_where(path: Path, lines: np.ndarray, bad: np.ndarray, what: str) -> list[str]:
+    """One warning naming how many lines have ``what`` and the first few of them, if any has."""
+    if not bad.any():
+        return []
+    shown = ", ".join(str(n) for n in lines[bad][:5])
+    return [f"{path}: {int(bad.sum())} line(s) have {what} (lines {shown}{', ...' if bad.sum() > 5 else ''})"]
+
+
+def sample_warnings(path: str | Path, samples: dict) -> list[str]:
+    """What is suspicious in a parsed samples file: fewer samples than its run's results.json counts (a cut
+    file), scores that are not probabilities, and boxes whose corners are reversed."""
+    path, lines, warnings = Path(path), samples["lines"], []
+    results = path.parent / "results.json"
+    if results.is_file():
+        expected = json.loads(results.read_text()).get("dataset", {}).get("num_samples")
+        if expected is not None and expected != len(samples["keys"]):
+            warnings.append(f"{path}: {len(samples['keys'])} samples, but {results} counts {expected} for its "
+                            "split: the file may be cut short")
+    scores = samples["scores"]
+    warnings += _lines_where(path, lines, ((scores < 0) | (scores > 1)).any(axis=1),
+                             "scores outside [0, 1] (expected sigmoid probabilities)")
+    for name, boxes in (("pred_box", samples["pred_boxes"]), ("gt_box", samples["gt_boxes"])):
+        warnings += _lines_where(path, lines, (boxes[:, 2] < boxes[:, 0]) | (boxes[:, 3] < boxes[:, 1]),
+                                 f"a reversed {name} (x2 < x1 or y2 < y1)")
+    return warnings
 
 
 def _percent(value: float | None) -> str:
@@ -98,6 +127,8 @@ def report_table(report: RAVARReport, title: str) -> Table:
 def score_command(args: argparse.Namespace) -> int:
     """Score ``args.samples`` in ``args.convention`` with bootstrap ``args.seed``; save JSON to ``args.json_out``."""
     samples = read_samples(args.samples)
+    for warning in sample_warnings(args.samples, samples):
+        Console(stderr=True, soft_wrap=True).print(Text.assemble(("warning: ", "bold yellow"), warning))
     try:
         report = compute_ravar_metrics(samples["scores"], samples["labels"], samples["pred_boxes"],
                                        samples["gt_boxes"], convention=args.convention, seed=args.seed,

@@ -42,7 +42,7 @@ class WeightFixture:
     probes: list[Probe] = field(default_factory=list)
 
     def cfg_options_args(self) -> list[str]:
-        """``self.options`` as ``--cfg-options`` arguments (``KEY=VALUE``)."""
+        """``self.options`` as ``--cfg-options`` arguments (``KEY=VALUE``; a key the config lacks is ``+KEY``)."""
         return [f"{key}={_cli_value(value)}" for key, value in self.options.items()]
 
 
@@ -247,8 +247,8 @@ def videomae2_b(root: Path) -> WeightFixture:
 def _clip_text(folder: Path, vocab: int) -> dict:
     """Overrides pointing a config's CLIP text tower and tokenizer at the CLIP directory (1 layer, its vocabulary)."""
     return {"model.text.pretrained": str(folder), "model.text.model.num_hidden_layers": 1,
-            "model.text.model.vocab_size": vocab, "model.text.model.bos_token_id": vocab - 2,
-            "model.text.model.eos_token_id": vocab - 1, "model.text.model.pad_token_id": vocab - 1,
+            "model.text.model.vocab_size": vocab, "+model.text.model.bos_token_id": vocab - 2,
+            "+model.text.model.eos_token_id": vocab - 1, "+model.text.model.pad_token_id": vocab - 1,
             "model.tokenizer.path": str(folder)}
 
 
