@@ -24,18 +24,20 @@ BASELINES = ("i3d", "x3d", "mvitv2_b", "videomae2_b", "hiera_b", "singularity", 
 BATCH, FRAMES = 16, 8
 
 
-def packed_batch(seed: int = 0) -> dict:
+def packed_batch(seed: int = 0, batch: int = BATCH, frames: int = FRAMES, clip_size: tuple[int, int] = (64, 64),
+                 keyframe_size: tuple[int, int] = (128, 128), detections: int = 2) -> dict:
     """A collated batch shaped like PackRAVARInputs' output (uint8 frames and key frame, references, targets)."""
     g = torch.Generator().manual_seed(seed)
     samples = []
-    for i in range(BATCH):
+    for i in range(batch):
+        names = [("person", "chair")[d % 2] for d in range(detections)]
         ds = RAVARDataSample(metainfo=dict(key=f"bench_{i}", text=f"the person number {i} on the left in red",
-                                           det_names=["person", "chair"]))
-        ds.det_boxes, ds.det_scores = torch.rand(2, 4, generator=g), torch.rand(2, generator=g)
+                                           det_names=names))
+        ds.det_boxes, ds.det_scores = torch.rand(detections, 4, generator=g), torch.rand(detections, generator=g)
         ds.gt_labels = (torch.rand(80, generator=g) < 0.05).float()
         ds.gt_box = torch.tensor([0.2, 0.1, 0.6, 0.9])
-        inputs = dict(frames=torch.randint(0, 256, (FRAMES, 3, 64, 64), generator=g, dtype=torch.uint8),
-                      keyframe=torch.randint(0, 256, (3, 128, 128), generator=g, dtype=torch.uint8))
+        inputs = dict(frames=torch.randint(0, 256, (frames, 3, *clip_size), generator=g, dtype=torch.uint8),
+                      keyframe=torch.randint(0, 256, (3, *keyframe_size), generator=g, dtype=torch.uint8))
         samples.append(dict(inputs=inputs, data_samples=ds))
     return pseudo_collate(samples)
 

@@ -14,6 +14,8 @@ def register(subparsers) -> None:
     parser = add_parser(subparsers, "check", "Check submissions against the model contract (docs/INTERFACES.md).",
                         handle)
     parser.add_argument("submissions", nargs="+", metavar="SUBMISSION", help="submission config files")
+    parser.add_argument("--cfg-options", nargs="+", action="extend", default=[], metavar="KEY=VALUE",
+                        help="override existing config entries (e.g. model.pretrained_blip2=DIR); +KEY=VALUE adds one")
 
 
 def handle(args: argparse.Namespace) -> int:
@@ -21,7 +23,7 @@ def handle(args: argparse.Namespace) -> int:
 
     console, ok = Console(), True
     for path in args.submissions:
-        results = check_submission(path)
+        results = check_submission(path, cfg_options=args.cfg_options)
         table = Table(title=f"contract checks: {path}")
         for column in ("check", "result", "detail"):
             table.add_column(column, overflow="fold")

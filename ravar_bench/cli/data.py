@@ -16,6 +16,8 @@ from ravar_bench.errors import UserError
 # The data room is imported inside each handler, so that ``ravar-bench --help`` loads none of it.
 
 
+DATASET_TITLES = {"refava": "RefAVA", "refava++": "RefAVA++"}
+
 def register(subparsers) -> None:
     parser = add_parser(subparsers, "data", "Check, convert, generate and inspect RefAVA-format data.", handle)
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -70,7 +72,7 @@ def _splits(root: Path, requested: list[str] | None) -> list[str]:
 def check_command(args: argparse.Namespace) -> int:
     """Validate every requested split; print a report; exit 1 when anything is wrong."""
     from ravar_bench.data.detections import read_detections
-    from ravar_bench.data.format import detections_name
+    from ravar_bench.data.format import detect_naming, detections_name
     from ravar_bench.data.frame_check import check_frames
     from ravar_bench.data.manifest import FileHashes
     from ravar_bench.data.problems import ProblemLog, RefAVAFormatError, summarize
@@ -79,7 +81,10 @@ def check_command(args: argparse.Namespace) -> int:
 
     root = Path(args.root)
     console = Console(soft_wrap=True)  # problem lines are never wrapped mid-phrase
-    table = Table(title=f"RefAVA check: {root}")
+    try:
+        table = Table(title=f"{DATASET_TITLES[detect_naming(root)]} check: {root}")
+    except ValueError as error:  # both namings in one folder
+        raise UserError(str(error)) from None
     for column in ("split", "samples", "box units", "frame sources", "decoded", "detections", "problems"):
         table.add_column(column)
     reports, identities = [], []

@@ -5,6 +5,8 @@ Per split, three pickled dicts share the keys ``"<video_id>___<timestamp>___<per
 ``{split}_set_label_crr_final.pkl`` (value: list of AVA action ids 1..80) and
 ``{split}_set_description_crr_final.pkl`` (value: list of strings; the first is the reference).
 Frames live at ``frames/<video_id>/image_<6-digit index>.jpg``, 30 fps, index 1 at second 900.
+RefAVA++ (the follow-up release, KPeng9510/refAVA2) has the same keys, values and frames with the pickles
+named ``{split}_keyframe.pkl``, ``{split}_label.pkl`` and ``{split}_description.pkl``.
 """
 
 from __future__ import annotations
@@ -23,11 +25,36 @@ NUM_CLASSES = 80
 PICKLE_KINDS = ("keyframe", "label", "description")
 
 
-def pickle_name(split: str, kind: str) -> str:
-    """File name of one of the three per-split pickles, e.g. ``train_set_label_crr_final.pkl``."""
+# Pickle names by data set: RefAVA (ECCV 2024) and RefAVA++ (its follow-up release); the key is the data
+# set's name in results paths and leaderboards.
+NAMINGS = {"refava": "{split}_set_{kind}_crr_final.pkl", "refava++": "{split}_{kind}.pkl"}
+
+
+def pickle_name(split: str, kind: str, naming: str = "refava") -> str:
+    """File name of one of the three per-split pickles, e.g. ``train_set_label_crr_final.pkl`` (RefAVA) or
+    ``train_label.pkl`` (RefAVA++)."""
     if kind not in PICKLE_KINDS:
         raise ValueError(f"pickle kind must be one of {PICKLE_KINDS}, got {kind!r}")
-    return f"{split}_set_{kind}_crr_final.pkl"
+    if naming not in NAMINGS:
+        raise ValueError(f"pickle naming must be one of {sorted(NAMINGS)}, got {naming!r}")
+    return NAMINGS[naming].format(split=split, kind=kind)
+
+
+def named_splits(root: str | os.PathLike, naming: str) -> list[str]:
+    """Splits with a keyframe pickle named the ``naming`` way under ``root``, sorted."""
+    suffix = pickle_name("", "keyframe", naming)  # the split name leads every pattern
+    return sorted(path.name[: -len(suffix)] for path in Path(root).glob(f"?*{suffix}"))
+
+
+def detect_naming(root: str | os.PathLike) -> str:
+    """Which data set's pickle names ``root`` holds: "refava" or "refava++" ("refava" when it holds none yet).
+
+    A folder with both namings is ambiguous and raises, naming the folder."""
+    found = [naming for naming in NAMINGS if named_splits(root, naming)]
+    if len(found) > 1:
+        raise ValueError(f"{root} holds both RefAVA pickles (*_set_keyframe_crr_final.pkl) and RefAVA++ pickles "
+                         "(*_keyframe.pkl); keep one data set per folder")
+    return found[0] if found else "refava"
 
 
 def make_key(video_id: str, timestamp: int, person_id: int | str) -> str:
@@ -94,8 +121,8 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
         raise
 
 
-def write_split(root: str | os.PathLike, split: str, records: Iterable[RefAVARecord]) -> None:
-    """Write one split's three pickles exactly as the authors distribute them."""
+def write_split(root: str | os.PathLike, split: str, records: Iterable[RefAVARecord], naming: str = "refava") -> None:
+    """Write one split's three pickles exactly as the authors distribute them (``naming``: RefAVA or RefAVA++)."""
     keyframes, labels, descriptions = {}, {}, {}
     for record in records:
         keyframes[record.key] = [list(record.box)]
@@ -103,7 +130,7 @@ def write_split(root: str | os.PathLike, split: str, records: Iterable[RefAVARec
         descriptions[record.key] = list(record.descriptions)
     for kind, table in zip(PICKLE_KINDS, (keyframes, labels, descriptions), strict=True):
         # Protocol 4 keeps the files byte-identical across Python 3.8+ for the same content.
-        atomic_write_bytes(Path(root) / pickle_name(split, kind), pickle.dumps(table, protocol=4))
+        atomic_write_bytes(Path(root) / pickle_name(split, kind, naming), pickle.dumps(table, protocol=4))
 
 
 # --- Detections file (ravar-bench's own format; the authors' release has none) -----------------

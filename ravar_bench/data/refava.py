@@ -21,8 +21,10 @@ from ravar_bench.data.format import (
     NUM_CLASSES,
     PICKLE_KINDS,
     RefAVARecord,
+    detect_naming,
     frame_index,
     frame_path,
+    named_splits,
     pickle_name,
     split_key,
 )
@@ -61,14 +63,14 @@ class RefAVASplit:
 
 
 def split_files(root: str | os.PathLike, split: str) -> dict[str, Path]:
-    """The three pickle paths of ``split``, by kind."""
-    return {kind: Path(root) / pickle_name(split, kind) for kind in PICKLE_KINDS}
+    """The three pickle paths of ``split``, by kind, in the naming ``root`` holds (RefAVA or RefAVA++)."""
+    naming = detect_naming(root)
+    return {kind: Path(root) / pickle_name(split, kind, naming) for kind in PICKLE_KINDS}
 
 
 def available_splits(root: str | os.PathLike) -> list[str]:
-    """Splits with a keyframe pickle under ``root``, sorted."""
-    suffix = "_set_keyframe_crr_final.pkl"
-    return sorted(path.name[: -len(suffix)] for path in Path(root).glob(f"*{suffix}"))
+    """Splits with a keyframe pickle under ``root`` (either naming), sorted."""
+    return named_splits(root, detect_naming(root))
 
 
 def manifest_sha256(paths: Sequence[Path]) -> str:

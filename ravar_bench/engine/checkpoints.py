@@ -37,13 +37,18 @@ def find_cached_weights(folder: Path) -> Path | None:
 
 
 def read_state_dict(path: str | os.PathLike) -> dict:
-    """Model weights from a plain state dict or an MMEngine checkpoint, with the weights-only unpickler
-    (MMEngine's loader, made weights-only in ravar_bench/_compat.py)."""
+    """Model weights from a ``.safetensors`` file, a plain state dict or an MMEngine / MMAction2 / MMDetection
+    checkpoint: the project's one checkpoint reader (MMEngine's loader, made weights-only with the
+    project's allow-list in ravar_bench/_compat.py)."""
     from mmengine.runner.checkpoint import CheckpointLoader
 
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"checkpoint {path} does not exist")
+    if path.suffix == ".safetensors":
+        from safetensors.torch import load_file
+
+        return load_file(str(path))
     loaded = CheckpointLoader.load_checkpoint(str(path), map_location="cpu")
     state = loaded.get("state_dict", loaded) if isinstance(loaded, dict) else None
     if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):

@@ -16,6 +16,7 @@ from mmengine.dist import barrier, get_dist_info, is_main_process
 from torch.utils.data import DataLoader
 
 from ravar_bench.data.format import NUM_CLASSES
+from ravar_bench.engine.device import autocast, compute_device
 from ravar_bench.engine.results import PARTIAL_PATTERN
 from ravar_bench.metrics.report import compute_ravar_metrics
 from ravar_bench.registry import DATASETS, MODELS, build
@@ -97,13 +98,14 @@ def predict(cfg: Config, weights: Path, folder: Path, progress=None) -> tuple[li
         print(f"resuming an interrupted test: {len(keys) - len(todo)} of {len(keys)} samples reused from {folder}")
     model = build(MODELS, cfg.model)
     load_weights(model, weights)
-    model.eval()
+    device = compute_device()
+    model.to(device).eval()  # the data preprocessor moves each batch to the model's device
     rank, _ = get_dist_info()
     partial = folder / f"predictions.rank{rank}.jsonl"
     drop_torn_line(partial)
     if progress is not None:
         progress.start(total=len(keys), completed=len(done))
-    with torch.no_grad():
+    with torch.no_grad(), autocast(cfg.get("precision", "fp32"), device):
         for batch in _batches(dataset, todo, cfg.test_dataloader):
             samples = model.test_step(batch)
             check_predictions(samples)

@@ -72,13 +72,11 @@ def portable_command(argv: list[str]) -> list[str]:
     return [Path(argv[0]).name, *(portable_path(a) if os.path.isabs(a) else a for a in argv[1:])]
 
 
-def device_info() -> dict[str, str | int]:
-    """The device that ran the model, and the host."""
+def device_info(device: torch.device) -> dict[str, str | int]:
+    """The device that ran the model (not merely one that is visible), and the host."""
     info: dict[str, str | int] = {"python": platform.python_version(), "platform": platform.platform(),
                                   "processor": platform.processor() or platform.machine(),
-                                  "torch_threads": torch.get_num_threads()}
-    if torch.cuda.is_available():
-        info.update(device="cuda", gpu=torch.cuda.get_device_name(0))
-    else:
-        info["device"] = "cpu"
+                                  "torch_threads": torch.get_num_threads(), "device": device.type}
+    if device.type == "cuda":
+        info["gpu"] = torch.cuda.get_device_name(device)
     return info

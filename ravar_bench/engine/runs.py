@@ -16,10 +16,12 @@ from mmengine.dist import barrier, get_dist_info, init_dist, is_distributed, is_
 from rich.console import Console
 
 from ravar_bench.cache import cache_root
+from ravar_bench.data.format import detect_naming
 from ravar_bench.data.manifest import FileHashes, split_identity
 from ravar_bench.data.refava import split_files
 from ravar_bench.data.splits import Split
 from ravar_bench.engine import checkpoints, identity, provenance
+from ravar_bench.engine.device import compute_device, dist_backend, with_precision
 from ravar_bench.engine.hashing import file_sha256, stable_hash
 from ravar_bench.engine.locking import once
 from ravar_bench.engine.prediction import predict, score_rows
@@ -64,15 +66,18 @@ def resolve_data(data_root: str | None) -> Data:
         root = default_root(progress=False)
     manifest = root / MANIFEST_NAME
     synth = json.loads(manifest.read_text()) if manifest.is_file() else None
-    return Data(root, dataset_name(synth), None if synth is None else synth["generator_version"])
+    return Data(root, dataset_name(synth, root), None if synth is None else synth["generator_version"])
 
 
-def dataset_name(synth_manifest: dict | None) -> str:
-    """The results-path name of a data set: ``refava`` without a RefAVA-Synth manifest, else
-    ``refava-synth`` for the default set (size "default", seed 0) and a suffixed name for any other, so
-    that leaderboards never put a tiny or re-seeded set in the same table."""
+def dataset_name(synth_manifest: dict | None, root: Path) -> str:
+    """The results-path name of a data set: without a RefAVA-Synth manifest ``refava`` or ``refava++`` by the
+    pickle names in ``root``; else ``refava-synth`` for the default set (size "default", seed 0) and a
+    suffixed name for any other, so that leaderboards never put two data sets in the same table."""
     if synth_manifest is None:
-        return "refava"
+        try:
+            return detect_naming(root)
+        except ValueError as error:
+            raise UserError(str(error)) from None
     size, seed = synth_manifest["size"], synth_manifest["seed"]
     return "refava-synth" + ("" if size == "default" else f"-{size}") + ("" if seed == 0 else f"-seed{seed}")
 
@@ -130,10 +135,11 @@ def start_distributed() -> None:
     the Runner then finds the group initialised and uses it."""
     if is_distributed():
         return
-    if torch.cuda.is_available():
-        init_dist("pytorch", backend="nccl")
+    backend = dist_backend(compute_device())
+    if backend == "nccl":
+        init_dist("pytorch", backend=backend)
     else:
-        torch.distributed.init_process_group(backend="gloo")
+        torch.distributed.init_process_group(backend=backend)
 
 
 def prepare(request: RunRequest) -> Prepared:
@@ -142,7 +148,7 @@ def prepare(request: RunRequest) -> Prepared:
         start_distributed()
     submission = load_submission(request.submission, request.cfg_options)
     data = resolve_data(request.data_root)
-    cfg = with_seed(with_data_root(submission.cfg, data.root), request.seed)
+    cfg = with_precision(with_seed(with_data_root(submission.cfg, data.root), request.seed), compute_device())
     manifests = data_identity(data.root, ["train", "val"])
     _, world_size = get_dist_info()  # the per-process batch is the config's: weights depend on the world size
     code = identity.code_identity(submission.path, submission.cfg)
@@ -268,7 +274,8 @@ def provenance_record(prepared: Prepared, cfg: Config, weights: Path, record: di
     _, world_size = get_dist_info()
     return {
         "code": provenance.git_state(), "packages": provenance.package_versions(),
-        "device": dict(provenance.device_info(), world_size=world_size),
+        "device": dict(provenance.device_info(compute_device()), world_size=world_size,
+                       precision=cfg.get("precision", "fp32")),
         "code_identity": prepared.code, "identity_parts": record["identity_parts"],
         "config_sha256": stable_hash(without_data_roots(cfg), length=64), "training_hash": prepared.training_hash,
         "checkpoint": {"path": provenance.portable_path(weights), "sha256": record["checkpoint_sha"],

@@ -68,6 +68,7 @@ def load_submission(path: str, cfg_options: Sequence[str] = ()) -> Submission:
     cfg = read_config(file)
     if cfg_options:
         cfg.merge_from_dict(cfg_options_dict(cfg, cfg_options, str(path)))
+    cfg = with_input_size(cfg)
     if not isinstance(cfg.get("scale"), str) or not cfg.scale:
         raise UserError(f"{path}: key 'scale' is missing (expected a string, e.g. \"cpu\" or \"paper\")")
     if not isinstance(cfg.get("meta"), dict):
@@ -75,6 +76,25 @@ def load_submission(path: str, cfg_options: Sequence[str] = ()) -> Submission:
     parts = file.resolve().with_suffix("").parts
     name = "/".join(parts[parts.index("submissions") + 1:]) if "submissions" in parts else file.stem
     return Submission(name=name, path=file.resolve(), cfg=cfg)
+
+
+# Top-level input settings and the pipeline step arguments they set in every loader.
+INPUT_KEYS = {"num_frames": ("SampleClip", "num_frames"), "clip_size": ("ResizeClip", "size"),
+              "keyframe_size": ("ResizeClip", "keyframe_size")}
+
+
+def with_input_size(cfg: Config) -> Config:
+    """``cfg`` with its top-level ``num_frames``, ``clip_size`` and ``keyframe_size`` written into every
+    loader's pipeline, so that overriding them (in a config or with --cfg-options) reaches the data."""
+    for key, (step_type, argument) in INPUT_KEYS.items():
+        if key not in cfg:
+            continue
+        value = cfg[key]
+        for loader in LOADERS:
+            for step in cfg.get(loader, {}).get("dataset", {}).get("pipeline", []):
+                if step.get("type") == step_type:
+                    step[argument] = tuple(value) if isinstance(value, list) else value
+    return cfg
 
 
 def with_data_root(cfg: Config, data_root: Path) -> Config:

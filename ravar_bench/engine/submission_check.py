@@ -59,7 +59,9 @@ def write_contract_data(root: str | os.PathLike) -> Path:
 
 def missing_weights(cfg: Config) -> list[str]:
     """Weight paths the model config names that do not exist here."""
-    return sorted({p for p in weight_paths(cfg.model.to_dict()) if not os.path.exists(p)})
+    from ravar_bench.models.tokenizers import find_local_path
+
+    return sorted({p for p in weight_paths(cfg.model.to_dict()) if find_local_path(p) is None})
 
 
 @contextmanager
@@ -199,11 +201,12 @@ def _attempt(name: str, fn: Callable[[], object], describe: Callable[[object], s
     return CheckResult(name, True, describe(value)), value
 
 
-def check_submission(path: str | os.PathLike, data_root: str | os.PathLike | None = None) -> list[CheckResult]:
+def check_submission(path: str | os.PathLike, data_root: str | os.PathLike | None = None,
+                     cfg_options: list[str] | None = None) -> list[CheckResult]:
     """Every contract check of one submission file, in order; checks needing a failed one are not run."""
     from ravar_bench.engine.submission import load_submission
 
-    result, submission = _attempt("loads", lambda: load_submission(str(path)), lambda s: str(s.path))
+    result, submission = _attempt("loads", lambda: load_submission(str(path), cfg_options), lambda s: str(s.path))
     if submission is None:
         return [result]
     cfg = submission.cfg

@@ -107,8 +107,9 @@ def dataset_name(data_root: str | None) -> str:
 
     if data_root is None:
         return "refava-synth"
-    manifest = Path(data_root).expanduser() / MANIFEST_NAME
-    return runs.dataset_name(json.loads(manifest.read_text()) if manifest.is_file() else None)
+    root = Path(data_root).expanduser()
+    manifest = root / MANIFEST_NAME
+    return runs.dataset_name(json.loads(manifest.read_text()) if manifest.is_file() else None, root)
 
 
 def finished(cell: Cell, results_dir: Path, dataset: str) -> bool:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import torch
 from mmengine.config import Config
 from mmengine.dist import barrier, is_main_process
 from mmengine.runner import Runner
 
 from ravar_bench.engine.checkpoints import read_state_dict, store_weights
+from ravar_bench.engine.device import compute_device, ddp_wrapper_cfg
 
 BEST_METRIC = "ravar/mAP"
 
@@ -22,11 +22,8 @@ def train(cfg: Config, work_dir: Path, launcher: str, cache_dir: Path, meta: dic
     cfg.work_dir = str(work_dir)
     cfg.launcher = launcher
     cfg.resume = (work_dir / "last_checkpoint").is_file()
-    if launcher != "none" and not torch.cuda.is_available() and "model_wrapper_cfg" not in cfg:
-        # The Runner's default DDP wrapper passes device_ids=[LOCAL_RANK], which only GPUs accept.
-        # Ablations switch streams off, so some parameters may get no gradient in a step.
-        cfg.model_wrapper_cfg = dict(type="MMDistributedDataParallel", device_ids=None, broadcast_buffers=False,
-                                     find_unused_parameters=True)
+    if launcher != "none" and "model_wrapper_cfg" not in cfg:
+        cfg.model_wrapper_cfg = ddp_wrapper_cfg(compute_device())
     started = time.perf_counter()
     runner = Runner.from_cfg(cfg)
     runner.train()

@@ -5,11 +5,15 @@ Built from transformers config objects (random init) or loaded from a local pret
 
 from __future__ import annotations
 
+import json
+import os
+
 import torch
 from torch import nn
 from transformers import (
     BertConfig,
     BertModel,
+    Blip2Config,
     Blip2ForImageTextRetrieval,
     Blip2QFormerConfig,
     Blip2QFormerModel,
@@ -19,6 +23,18 @@ from transformers import (
 from transformers.models.blip_2.modeling_blip_2 import Blip2TextEmbeddings
 
 from ravar_bench.models.tokenizers import require_local_path
+
+
+def blip2_config(path: str) -> Blip2Config:
+    """A local BLIP-2 directory's config, reading the Q-Former's text-path flag under either spelling: older
+    configs write ``qformer_text_input``, which transformers 5 ignores (it reads ``use_qformer_text_input``)."""
+    config = Blip2Config.from_pretrained(path, local_files_only=True)
+    with open(os.path.join(path, "config.json")) as handle:
+        qformer = json.load(handle).get("qformer_config", {})
+    flag = qformer.get("use_qformer_text_input", qformer.get("qformer_text_input"))
+    if flag is not None:
+        config.qformer_config.use_qformer_text_input = bool(flag)
+    return config
 
 
 class BLIP2Encoder(nn.Module):
@@ -32,8 +48,8 @@ class BLIP2Encoder(nn.Module):
                  pretrained: str | None = None) -> None:
         super().__init__()
         if pretrained is not None:
-            source = Blip2ForImageTextRetrieval.from_pretrained(
-                require_local_path(pretrained, "pretrained_blip2"), local_files_only=True)
+            path = require_local_path(pretrained, "pretrained_blip2")
+            source = Blip2ForImageTextRetrieval.from_pretrained(path, config=blip2_config(path), local_files_only=True)
             if not source.config.qformer_config.use_qformer_text_input:
                 raise ValueError(f"pretrained_blip2={pretrained!r}: its Q-Former has no text path "
                                  "(qformer_config.use_qformer_text_input is False)")

@@ -14,13 +14,34 @@ from ravar_bench.registry import MODELS
 _WORD = re.compile(r"[a-z0-9]+|[^\sa-z0-9]")
 
 
+def find_local_path(path: str | os.PathLike | None) -> str | None:
+    """Where local pretrained files named ``path`` are: as given (relative to the working directory), else
+    a relative path under the project root (the folder holding submissions/, e.g. its checkpoints/), else None."""
+    if path is None:
+        return None
+    if os.path.exists(path):
+        return os.fspath(path)
+    if not os.path.isabs(path):
+        from ravar_bench.errors import UserError
+        from ravar_bench.paths import project_root
+
+        try:
+            candidate = project_root() / path
+        except UserError:
+            return None
+        if candidate.exists():
+            return str(candidate)
+    return None
+
+
 def require_local_path(path: str | os.PathLike | None, key: str) -> str:
-    """Return ``path`` as a string, or raise naming the config ``key`` when nothing exists there."""
-    if path is None or not os.path.exists(path):
+    """:func:`find_local_path` of ``path``, or raise naming the config ``key`` when nothing exists there."""
+    found = find_local_path(path)
+    if found is None:
         raise FileNotFoundError(
             f"{key}: local pretrained files not found at {str(path)!r}. Nothing is downloaded at run time; "
             f"put the files there or set `{key}` to the directory that holds them.")
-    return os.fspath(path)
+    return found
 
 
 def _as_list(texts: str | Sequence[str]) -> list[str]:
@@ -77,6 +98,12 @@ class PretrainedTokenizer:
         self.path = require_local_path(path, key)
         self.max_length = max_length
         self._tokenizer = AutoTokenizer.from_pretrained(self.path, local_files_only=True)
+        if self._tokenizer.pad_token is None:
+            # LLaMA's tokenizer has no pad token; pad with <unk> (VideoChat's choice), or else </s>. Padding is
+            # masked out, so which token fills it does not change a model's output.
+            self._tokenizer.pad_token = self._tokenizer.unk_token or self._tokenizer.eos_token
+        if self._tokenizer.pad_token is None:
+            raise ValueError(f"{key}: the tokenizer in {self.path!r} has no pad, unk or eos token to pad with")
         self.vocab_size = len(self._tokenizer)
 
     def __call__(self, texts: str | Sequence[str]) -> dict[str, torch.Tensor]:

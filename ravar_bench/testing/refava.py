@@ -76,14 +76,15 @@ def tiny_records(pixels: bool = False) -> list[RefAVARecord]:
 
 
 def write_tiny_refava(root: str | os.PathLike, splits: tuple[str, ...] = ("train", "val", "test"),
-                      pixels: bool = False, detections: bool = True) -> Path:
-    """Write the tiny RefAVA under ``root`` (the same samples in every split) and return ``root``."""
+                      pixels: bool = False, detections: bool = True, naming: str = "refava") -> Path:
+    """Write the tiny RefAVA under ``root`` (the same samples in every split; ``naming="refava++"`` names the
+    pickles as RefAVA++ does) and return ``root``."""
     root = Path(root)
     write_frame_folder(root, "vid_a")
     write_video(root, "vid_b")
     records = tiny_records(pixels)
     for split in splits:
-        write_split(root, split, records)
+        write_split(root, split, records, naming)
         if detections:
             entries = {r.key: {"boxes": [[0.1, 0.1, 0.5, 0.9], [0.6, 0.0, 1.0, 0.4]], "names": ["person", "cup"],
                                "scores": [0.9, 0.55]} for r in records}

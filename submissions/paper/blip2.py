@@ -1,8 +1,20 @@
 # BLIP-2 at paper scale: EVA ViT-g/14 (frozen) and the Q-Former with its BERT text path (fine-tuned), from a
 # local Blip2ForImageTextRetrieval copy (Table 9: 187M trainable).
 # Weights come only from local files (nothing is downloaded); building fails naming a missing one.
-_base_ = ["../blip2.py"]
+_base_ = ["../blip2.py", "../_base_/schedules/paper.py"]
 scale = "paper"
+# Inputs: 8 frames at 224 px, as RefAtomNet's BLIP-2. The top-level values reach every loader's pipeline.
+num_frames = 8
+clip_size = (224, 224)
+keyframe_size = (224, 224)
+# The paper's schedule (submissions/_base_/schedules/paper.py); precision "auto" = bf16 on a GPU, fp32 on CPU.
+precision = "auto"
+optim_wrapper = {{_base_.paper_optim_wrapper}}
+param_scheduler = {{_base_.paper_param_scheduler}}
+train_cfg = {{_base_.paper_train_cfg}}
+train_dataloader = dict(batch_size={{_base_.paper_batch_size}})
+val_dataloader = dict(batch_size={{_base_.paper_batch_size}})
+test_dataloader = dict(batch_size={{_base_.paper_batch_size}})
 model = dict(
     fusion=dict(
         _delete_=True, type="BLIP2Fusion", num_query_tokens=32, pretrained="checkpoints/blip2-itm-vit-g",

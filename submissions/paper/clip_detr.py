@@ -24,3 +24,5 @@ model = dict(
                        loss_cls=dict(type="CrossEntropyLoss", bg_cls_weight=0.1, use_sigmoid=False,
                                      loss_weight=1.0, class_weight=1.0)))),
 )
+# DETR reads the key frame as MMDetection's test pipeline resizes a 16:9 AVA frame (1333 x 750).
+keyframe_size = (750, 1333)

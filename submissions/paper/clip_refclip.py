@@ -5,6 +5,9 @@ _base_ = ["./clip_sam.py"]
 meta = dict(display_name="CLIP+RefCLIP", group="SF", paper="Radford et al., ICML 2021 + Jin et al., CVPR 2023")
 model = dict(
     visual=dict(_delete_=True, type="FrameBackbone", source="keyframe", image_size=416, out_dim=1024,
-                pretrained="checkpoints/refclip_darknet53.pth",
+                # an MMDetection YOLOv3 checkpoint: the Darknet weights are its "backbone." entries
+                pretrained="checkpoints/refclip_yolov3_darknet53.pth", pretrained_prefix="backbone.",
                 backbone=dict(type="mmdet.Darknet", depth=53, out_indices=(5,), init_cfg=None)),
 )
+# YOLOv3 / RefCLIP read the key frame at 416 px.
+keyframe_size = (416, 416)

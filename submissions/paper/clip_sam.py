@@ -2,8 +2,21 @@
 # frozen feature extractors; the CLIP text tower, the region scoring and the heads are fine-tuned.
 # Weights come only from local files (nothing is downloaded); building fails naming a missing one.
 # transformers models load from local directories (a CLIPModel directory serves its vision and text towers).
-_base_ = ["../clip_sam.py"]
+_base_ = ["../clip_sam.py", "../_base_/schedules/paper.py"]
 scale = "paper"
+# Inputs: SAM reads the key frame at 1024 px; CLIP's towers see 224 px. The top-level values reach every
+# loader's pipeline.
+num_frames = 8
+clip_size = (224, 224)
+keyframe_size = (1024, 1024)
+# The paper's schedule (submissions/_base_/schedules/paper.py); precision "auto" = bf16 on a GPU, fp32 on CPU.
+precision = "auto"
+optim_wrapper = {{_base_.paper_optim_wrapper}}
+param_scheduler = {{_base_.paper_param_scheduler}}
+train_cfg = {{_base_.paper_train_cfg}}
+train_dataloader = dict(batch_size={{_base_.paper_batch_size}})
+val_dataloader = dict(batch_size={{_base_.paper_batch_size}})
+test_dataloader = dict(batch_size={{_base_.paper_batch_size}})
 model = dict(
     visual=dict(_delete_=True, type="FrameBackbone", source="keyframe", image_size=1024, output="last_hidden_state",
                 out_dim=256, pretrained="checkpoints/sam-vit-base",

@@ -1,9 +1,25 @@
 # RefAtomNet at paper scale: BLIP-2 ViT-g/14 (224 px, frozen) + Q-Former with its BERT text path, BERT-base
 # for detector category names (frozen), 100 DETR-R50 detections read from the detections file.
 # Weights come only from local directories (nothing is downloaded); building fails naming a missing one.
-# Data loaders, runtime, schedule and meta (leaderboard name, group, tables) are the CPU submission's.
-_base_ = ["../refatomnet.py"]
+_base_ = ["../_base_/default_runtime.py", "../_base_/datasets/refava.py", "../_base_/models/refatomnet.py",
+          "../_base_/schedules/paper.py"]
 scale = "paper"
+meta = dict(display_name="RefAtomNet", group="Ours", paper="Peng et al., ECCV 2024",
+            tables=["main", "ablation_modules", "ablation_fusion"])
+# Inputs: 8 frames at 224 px, as the release feeds BLIP-2. The top-level values reach every loader's pipeline.
+num_frames = 8
+clip_size = (224, 224)
+keyframe_size = (224, 224)
+# The paper's schedule (submissions/_base_/schedules/paper.py); precision "auto" = bf16 on a GPU, fp32 on CPU.
+precision = "auto"
+optim_wrapper = {{_base_.paper_optim_wrapper}}
+param_scheduler = {{_base_.paper_param_scheduler}}
+train_cfg = {{_base_.paper_train_cfg}}
+val_cfg = dict(type="ValLoop")
+test_cfg = dict(type="TestLoop")
+train_dataloader = dict(batch_size={{_base_.paper_batch_size}})
+val_dataloader = dict(batch_size={{_base_.paper_batch_size}})
+test_dataloader = dict(batch_size={{_base_.paper_batch_size}})
 
 # transformers `Blip2ForImageTextRetrieval` format (e.g. a local copy of Salesforce/blip2-itm-vit-g,
 # tokenizer files included) and a BERT-base-uncased directory.

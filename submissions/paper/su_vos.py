@@ -1,8 +1,20 @@
 # Su et al. (VOS baseline) at paper scale: frozen I3D-R50 clip features (Kinetics-400 weights), a frozen BERT-base
 # and a 4-layer joint video-text transformer encoder of width 512, which trains with the heads.
 # Weights come only from local files (nothing is downloaded); building fails naming a missing one.
-_base_ = ["../su_vos.py"]
+_base_ = ["../su_vos.py", "../_base_/schedules/paper.py"]
 scale = "paper"
+# Inputs: 32 frames at 224 px, the I3D features' setting. The top-level values reach every loader's pipeline.
+num_frames = 32
+clip_size = (224, 224)
+keyframe_size = (224, 224)
+# The paper's schedule (submissions/_base_/schedules/paper.py); precision "auto" = bf16 on a GPU, fp32 on CPU.
+precision = "auto"
+optim_wrapper = {{_base_.paper_optim_wrapper}}
+param_scheduler = {{_base_.paper_param_scheduler}}
+train_cfg = {{_base_.paper_train_cfg}}
+train_dataloader = dict(batch_size={{_base_.paper_batch_size}})
+val_dataloader = dict(batch_size={{_base_.paper_batch_size}})
+test_dataloader = dict(batch_size={{_base_.paper_batch_size}})
 model = dict(
     visual=dict(_delete_=True, type="VideoBackbone", out_dim=2048, pretrained="checkpoints/i3d_r50_k400.pth",
                 backbone=dict(type="mmaction.ResNet3d", depth=50, pretrained=None, pretrained2d=False,

@@ -1,8 +1,20 @@
 # X-CLIP at paper scale: transformers' XCLIPModel in its X-CLIP-B/32 (8 frames) configuration, all fine-tuned
 # (Table 9: 150M). A local copy of microsoft/xclip-base-patch32 provides weights and tokenizer.
 # Weights come only from local files (nothing is downloaded); building fails naming a missing one.
-_base_ = ["../xclip.py"]
+_base_ = ["../xclip.py", "../_base_/schedules/paper.py"]
 scale = "paper"
+# Inputs: 8 frames at 224 px, X-CLIP-B/32's setting. The top-level values reach every loader's pipeline.
+num_frames = 8
+clip_size = (224, 224)
+keyframe_size = (224, 224)
+# The paper's schedule (submissions/_base_/schedules/paper.py); precision "auto" = bf16 on a GPU, fp32 on CPU.
+precision = "auto"
+optim_wrapper = {{_base_.paper_optim_wrapper}}
+param_scheduler = {{_base_.paper_param_scheduler}}
+train_cfg = {{_base_.paper_train_cfg}}
+train_dataloader = dict(batch_size={{_base_.paper_batch_size}})
+val_dataloader = dict(batch_size={{_base_.paper_batch_size}})
+test_dataloader = dict(batch_size={{_base_.paper_batch_size}})
 model = dict(
     fusion=dict(_delete_=True, type="XCLIPFusion", pretrained="checkpoints/xclip-base-patch32", xclip=dict(
         type="TransformersModel", config_class="XCLIPConfig", model_class="XCLIPModel", projection_dim=512,

@@ -25,32 +25,37 @@ class TextFeatures(NamedTuple):
 
 
 def load_local_weights(module: nn.Module, path: str | None, key: str, prefix: str = "") -> None:
-    """Load local pretrained weights into ``module``; nothing is downloaded, a missing path raises naming ``key``.
+    """Load a local checkpoint file into ``module``; nothing is downloaded, a missing path raises naming ``key``.
 
-    A directory holding a transformers checkpoint goes through ``from_pretrained(local_files_only=True)``;
-    a file is a state dict (``.safetensors`` or a torch pickle, optionally under "state_dict"), of which the
-    entries under ``prefix`` (e.g. "backbone." in an MMAction2 checkpoint) are kept.
+    The file is a state dict (``.safetensors``, or a torch / MMEngine checkpoint read by the project's one
+    weights-only reader), of which the entries under ``prefix`` (e.g. "backbone." in an MMAction2 or
+    MMDetection checkpoint) are kept. transformers directories load in :func:`build_pretrained`.
     """
+    from ravar_bench.engine.checkpoints import read_state_dict
+
     if path is None:
         return
     path = require_local_path(path, key)
     if os.path.isdir(path):
-        if not hasattr(module, "from_pretrained"):
-            raise ValueError(f"{key}: {path!r} is a directory, but {type(module).__name__} is not a transformers "
-                             "model; give the checkpoint file")
-        state = type(module).from_pretrained(path, local_files_only=True).state_dict()
-    elif path.endswith(".safetensors"):
-        from safetensors.torch import load_file
-
-        state = load_file(path)
-    else:
-        state = torch.load(path, map_location="cpu", weights_only=True)
-        state = state.get("state_dict", state)
+        raise ValueError(f"{key}: {path!r} is a directory, but {type(module).__name__} is not a transformers "
+                         "model; give the checkpoint file")
+    state = read_state_dict(path)
     state = {k[len(prefix):]: v for k, v in state.items() if k.startswith(prefix)}
     missing, unexpected = module.load_state_dict(state, strict=False)
     if missing:
         raise KeyError(f"{key}: {path!r} lacks {len(missing)} weights of {type(module).__name__}, e.g. {missing[:3]}"
-                       f" (unexpected keys: {unexpected[:3]})")
+                       f" (unexpected keys: {unexpected[:3]}; prefix kept: {prefix!r})")
+
+
+def build_pretrained(model: dict, pretrained: str | None, key: str, prefix: str = "") -> nn.Module:
+    """Build ``model`` with its local weights, holding one copy: a ``TransformersModel`` from a directory is
+    built by ``from_pretrained``; anything else is built, then its checkpoint file is loaded."""
+    if pretrained is not None and model.get("type") == "TransformersModel" and \
+            os.path.isdir(require_local_path(pretrained, key)):
+        return MODELS.build(dict(model, pretrained=require_local_path(pretrained, key), key=key))
+    module = MODELS.build(model)
+    load_local_weights(module, pretrained, key, prefix)
+    return module
 
 
 def drop_pooler(model: nn.Module) -> None:
@@ -81,9 +86,8 @@ class VideoBackbone(nn.Module):
     def __init__(self, backbone: dict, out_dim: int, pretrained: str | None = None,
                  pretrained_prefix: str = "backbone.") -> None:
         super().__init__()
-        self.backbone = MODELS.build(backbone)
+        self.backbone = build_pretrained(backbone, pretrained, "model.visual.pretrained", pretrained_prefix)
         self.out_dim = out_dim
-        load_local_weights(self.backbone, pretrained, "model.visual.pretrained", pretrained_prefix)
 
     def forward(self, inputs: dict) -> torch.Tensor:
         """Clip [B,T,3,H,W] (channels-second for MMAction2) -> tokens [B,N,out_dim]."""
@@ -102,19 +106,19 @@ class FrameBackbone(nn.Module):
             "pooler_output"); None for models that return a tensor.
         image_size: images are resized to this side first (a ViT's position table fixes it).
         pretrained / key: local weights, and the config key an error about them names.
+        pretrained_prefix: the part of a checkpoint file to keep, e.g. "backbone." in an MMDetection detector.
     """
 
     def __init__(self, backbone: dict, out_dim: int, source: str = "frames", output: str | None = None,
                  image_size: int | None = None, pretrained: str | None = None,
-                 key: str = "model.visual.pretrained") -> None:
+                 key: str = "model.visual.pretrained", pretrained_prefix: str = "") -> None:
         super().__init__()
         if source not in ("frames", "keyframe"):
             raise ValueError(f"FrameBackbone: source must be 'frames' or 'keyframe', got {source!r}")
-        self.backbone = MODELS.build(backbone)
+        self.backbone = build_pretrained(backbone, pretrained, key, pretrained_prefix)
         self.out_dim, self.source, self.output, self.image_size = out_dim, source, output, image_size
         if output == "last_hidden_state":
             drop_pooler(self.backbone)
-        load_local_weights(self.backbone, pretrained, key)
 
     def forward(self, inputs: dict) -> torch.Tensor:
         """Images -> tokens [B, (T*)N, out_dim]."""
@@ -159,11 +163,10 @@ class TextEncoder(nn.Module):
 
     def __init__(self, model: dict, pretrained: str | None = None) -> None:
         super().__init__()
-        self.model = MODELS.build(model)
+        self.model = build_pretrained(model, pretrained, "model.text.pretrained")
         drop_pooler(self.model)
         self.out_dim = self.model.config.hidden_size
         self.vocab_size = self.model.config.vocab_size
-        load_local_weights(self.model, pretrained, "model.text.pretrained")
 
     def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> TextFeatures:
         """Token ids [B,L] -> ``TextFeatures`` with tokens and pooled vector."""

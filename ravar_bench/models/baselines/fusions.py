@@ -11,7 +11,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ravar_bench.models.baselines.encoders import TextFeatures, load_local_weights, masked_mean
+from ravar_bench.models.baselines.encoders import TextFeatures, build_pretrained, masked_mean
 from ravar_bench.models.encoders import BLIP2Encoder
 from ravar_bench.registry import MODELS
 
@@ -126,8 +126,7 @@ class XCLIPFusion(nn.Module):
 
     def __init__(self, xclip: dict, pretrained: str | None = None) -> None:
         super().__init__()
-        self.xclip = MODELS.build(xclip)
-        load_local_weights(self.xclip, pretrained, "model.fusion.pretrained")
+        self.xclip = build_pretrained(xclip, pretrained, "model.fusion.pretrained")
         # The temperature only scales X-CLIP's contrastive logits, which RAVAR's heads do not use.
         self.xclip.logit_scale.requires_grad_(False)
         self.image_size = self.xclip.config.vision_config.image_size
@@ -180,8 +179,7 @@ class LLMFusion(nn.Module):
                  pretrained_blip2: str | None = None, pretrained_llm: str | None = None) -> None:
         super().__init__()
         self.blip2 = BLIP2Encoder(vision, qformer, num_query_tokens, pretrained_blip2)
-        self.llm = MODELS.build(llm)
-        load_local_weights(self.llm, pretrained_llm, "model.fusion.pretrained_llm")
+        self.llm = build_pretrained(llm, pretrained_llm, "model.fusion.pretrained_llm")
         self.proj = nn.Linear(self.blip2.dim, self.llm.config.hidden_size)
         self.adapter = nn.Linear(self.llm.config.hidden_size, dim)
         self.vocab_size = self.llm.config.vocab_size
@@ -192,9 +190,11 @@ class LLMFusion(nn.Module):
         video = self.proj(self.blip2.encode_frames(inputs["frames"]).flatten(1, 2))       # [B,T*Q,H]
         question = self.llm.get_input_embeddings()(text.input_ids)
         mask = torch.cat([text.attention_mask.new_ones(video.shape[:2]), text.attention_mask], dim=1)
-        hidden = self.llm(inputs_embeds=torch.cat([video, question], dim=1), attention_mask=mask).last_hidden_state
+        embeds = torch.cat([video.to(question.dtype), question], dim=1)  # the LLM may be held in bf16
+        hidden = self.llm(inputs_embeds=embeds, attention_mask=mask).last_hidden_state
         last = mask.sum(1) - 1                                    # right padding: last valid position
-        return self.adapter(hidden[torch.arange(len(last), device=last.device), last])
+        pooled = hidden[torch.arange(len(last), device=last.device), last]
+        return self.adapter(pooled.to(self.adapter.weight.dtype))
 
 
 @MODELS.register_module()
