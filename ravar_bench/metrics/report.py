@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from ravar_bench.data.ava import AVA_ACTIONS, AVA_GROUPS
+from ravar_bench.data.ava import AVA_ACTIONS, CLASS_GROUPS
 from ravar_bench.metrics.bootstrap import CONFIDENCE, DEFAULT_RESAMPLES, percentile_interval, resample_counts
 from ravar_bench.metrics.boxes import box_iou
 from ravar_bench.metrics.ranking import RankIndex, average_precision, roc_auc
@@ -36,7 +36,7 @@ class RAVARReport:
     num_samples: int
     metrics: dict[str, Estimate]  # HEADLINE in ``convention``
     conventions: dict[str, dict[str, Estimate]]  # both conventions (mIoU does not depend on them)
-    group_map: dict[str, dict[str, Estimate]]  # convention -> AVA group -> mAP
+    group_map: dict[str, dict[str, Estimate]]  # convention -> class group (ava.CLASS_GROUPS) -> mAP
     per_class_ap: dict[str, float | None]  # AVA id -> AP (None: no positive)
     per_class_auroc: dict[str, float | None]  # AVA id -> AUROC (None: a label missing)
     classes_used: dict[str, list[int]]  # "mAP" / "AUROC" -> AVA ids averaged
@@ -193,7 +193,7 @@ def compute_ravar_metrics(scores: np.ndarray, labels: np.ndarray, pred_boxes: np
         conventions[name] = _summaries(point, boot, name, all_classes)
         conventions[name]["mIoU"] = _estimate(point.miou, None if boot is None else boot.miou)
     group_map = {
-        name: {group: _summaries(point, boot, name, _group_mask(ids))["mAP"] for group, ids in AVA_GROUPS.items()}
+        name: {group: _summaries(point, boot, name, _group_mask(ids))["mAP"] for group, ids in CLASS_GROUPS.items()}
         for name in CONVENTIONS
     }
     has_pos, has_neg = point.positives[0] > 0, point.negatives[0] > 0
@@ -212,8 +212,8 @@ def compute_ravar_metrics(scores: np.ndarray, labels: np.ndarray, pred_boxes: np
     )
 
 
-def _group_mask(ids: range) -> np.ndarray:
-    """Class mask [C] of an AVA id range."""
+def _group_mask(ids: Sequence[int]) -> np.ndarray:
+    """Class mask [C] of a group's AVA ids."""
     mask = np.zeros(NUM_CLASSES, bool)
     mask[np.asarray(ids) - 1] = True
     return mask
