@@ -8,8 +8,8 @@ val as the share of samples whose highest-scoring detection is that target.
 
 - detection token: a 2-layer CNN over the crop (flattened, so top and bottom colours stay apart) plus an
   MLP of the box geometry (position, depth row and build are in the box);
-- reference: the mean of word and word-bigram embeddings (hashed ids, so "red top" and "red trousers"
-  differ);
+- reference: the mean of word and word-bigram embeddings (hashed ids; the bigrams keep "red top" and "red
+  trousers" apart);
 - score: a scaled dot product of the two projections, softmax over the sample's detections.
 
 Extra training roots (RefAVA-Synth generated with other seeds) measure how the accuracy scales with the
@@ -21,6 +21,7 @@ number of training samples. Every draw is seeded. Usage::
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import re
 import time
@@ -40,9 +41,9 @@ TOKENIZER = HashingTokenizer(vocab_size=4096, max_length=48)
 
 
 def with_bigrams(text: str) -> str:
-    """The reference's words followed by one pseudo-word per adjacent pair ("red top" -> "red_top")."""
+    """The reference's words, then one pseudo-word per adjacent pair ("red top" adds "redxtop", one token)."""
     words = re.findall(r"[a-z0-9]+", text.lower())
-    return " ".join(words + [f"{a}x{b}" for a, b in zip(words, words[1:], strict=False)])
+    return " ".join(words + [f"{a}x{b}" for a, b in itertools.pairwise(words)])
 
 
 def load_split(data_root: str, split: str) -> dict[str, torch.Tensor]:
