@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import average_precision_score, roc_auc_score
 
-from ravar_bench.data.ava import AVA_GROUPS
+from ravar_bench.data.ava import AVA_ACTIONS, CLASS_GROUPS, DIAGNOSTIC_GROUPS
 from ravar_bench.metrics import box_iou, compute_ravar_metrics, gate_scores
 from ravar_bench.testing.predictions import synthetic_predictions
 
@@ -44,7 +44,8 @@ def test_report_equals_sklearn(convention: str) -> None:
         gated = gate_scores(scores, iou >= threshold)
         assert abs(report.metrics[f"mAP@{threshold}"].value - sklearn_map(gated, labels, convention)) < TOL
         assert report.gated_samples[str(threshold)] == int((iou < threshold).sum())
-    for group, ids in AVA_GROUPS.items():
+    assert set(report.group_map[convention]) == set(CLASS_GROUPS)
+    for group, ids in CLASS_GROUPS.items():
         in_group = np.isin(np.arange(1, 81), list(ids))
         expected = sklearn_map(scores, labels, convention, in_group)
         assert abs(report.group_map[convention][group].value - expected) < TOL
@@ -133,3 +134,11 @@ def test_non_finite_scores_name_the_samples() -> None:
         compute_ravar_metrics(**data, n_bootstrap=0, keys=keys)
     with pytest.raises(ValueError, match="convention"):
         compute_ravar_metrics(**make_inputs(num=5), convention="micro")
+
+
+def test_diagnostic_groups_partition_the_classes():
+    """needs_motion and single_frame split the 80 AVA ids with no overlap and no gap."""
+    motion, still = (set(DIAGNOSTIC_GROUPS[g]) for g in ("needs_motion", "single_frame"))
+    assert not motion & still
+    assert motion | still == set(AVA_ACTIONS)
+    assert {14, 69, 36, 47, 65, 78} <= motion and {12, 11, 17} <= still  # walk, wave, pick up/put down, give/take

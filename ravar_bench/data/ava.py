@@ -1,4 +1,4 @@
-"""The AVA v2.x action label map (80 classes, ids 1..80) and its three action groups."""
+"""The AVA v2.x action label map (80 classes, ids 1..80), its three action groups and the motion diagnostic."""
 
 from __future__ import annotations
 
@@ -32,6 +32,17 @@ AVA_GROUPS: dict[str, range] = {
     "object_manipulation": range(15, 64),
     "person_interaction": range(64, 81),
 }
+
+# Actions that one frame cannot tell from their look-alikes (walk vs stand, wave vs hold, pick up vs put
+# down, give vs take, talk vs listen): a model that averages its frames cannot rank them. The diagnostic
+# groups of docs/METRICS.md split the 80 classes into these and the rest.
+MOTION_ACTIONS: frozenset[int] = frozenset({14, 10, 7, 1, 27, 69, 79, 68, 65, 78, 36, 47, 58})
+DIAGNOSTIC_GROUPS: dict[str, tuple[int, ...]] = {
+    "needs_motion": tuple(sorted(MOTION_ACTIONS)),
+    "single_frame": tuple(i for i in AVA_ACTIONS if i not in MOTION_ACTIONS),
+}
+# Every class group a report summarises: the AVA groups, then the diagnostic ones.
+CLASS_GROUPS: dict[str, tuple[int, ...]] = {**{k: tuple(v) for k, v in AVA_GROUPS.items()}, **DIAGNOSTIC_GROUPS}
 
 
 def action_name(action_id: int) -> str:

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from ravar_bench.data.ava import AVA_GROUPS
+from ravar_bench.data.ava import CLASS_GROUPS
 from ravar_bench.data.format import NUM_CLASSES
 from ravar_bench.metrics.bootstrap import (
     DEFAULT_RESAMPLES,
@@ -35,7 +35,7 @@ class RAVARReport:
     num_samples: int
     metrics: dict[str, Estimate]  # HEADLINE in ``convention``
     conventions: dict[str, dict[str, Estimate]]  # both conventions (mIoU does not depend on them)
-    group_map: dict[str, dict[str, Estimate]]  # convention -> AVA group -> mAP
+    group_map: dict[str, dict[str, Estimate]]  # convention -> class group (ava.CLASS_GROUPS) -> mAP
     per_class_ap: dict[str, float | None]  # AVA id -> AP (None: no positive)
     per_class_auroc: dict[str, float | None]  # AVA id -> AUROC (None: a label missing)
     classes_used: dict[str, list[int]]  # "mAP" / "AUROC" -> AVA ids averaged
@@ -219,7 +219,7 @@ def compute_ravar_metrics(scores: np.ndarray, labels: np.ndarray, pred_boxes: np
     point = evaluation.point
     conventions = {name: _summaries(evaluation, name) for name in CONVENTIONS}
     group_map = {
-        name: {group: _summaries(evaluation, name, _group_mask(ids))["mAP"] for group, ids in AVA_GROUPS.items()}
+        name: {group: _summaries(evaluation, name, _group_mask(ids))["mAP"] for group, ids in CLASS_GROUPS.items()}
         for name in CONVENTIONS
     }
     has_pos, has_neg = point.positives[0] > 0, point.negatives[0] > 0
@@ -256,8 +256,8 @@ def _replicates(evaluation: Evaluation) -> dict[str, str]:
     return out
 
 
-def _group_mask(ids: range) -> np.ndarray:
-    """Class mask [C] of an AVA id range."""
+def _group_mask(ids: Sequence[int]) -> np.ndarray:
+    """Class mask [C] of a group's AVA ids."""
     mask = np.zeros(NUM_CLASSES, bool)
     mask[np.asarray(ids) - 1] = True
     return mask
