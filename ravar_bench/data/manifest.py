@@ -11,6 +11,7 @@ from pathlib import Path
 from ravar_bench.data.format import PICKLE_KINDS, RefAVARecord, atomic_write_bytes
 from ravar_bench.data.problems import ProblemLog
 from ravar_bench.data.refava import join_records
+from ravar_bench.data.splits import Split
 
 FIELDS = ("key", "box", "labels", "descriptions")
 
@@ -124,13 +125,13 @@ def frames_sha256(root: Path, video_ids: list[str], hashes: FileHashes) -> str:
 def split_identity(root: str | os.PathLike, split: str, hashes: FileHashes | None = None) -> dict[str, str]:
     """A split's data identity: ``annotations`` (its pickles and detections file, names and bytes) and
     ``frames`` (the frame manifest of the videos its keys name). Location-free: the same data in two
-    folders has the same identity; an edited label or frame gives another. ``test-rephrased`` reads
-    the test files."""
+    folders has the same identity; an edited label or frame gives another (the files read are the
+    split's ``Split.file_split``)."""
     from ravar_bench.data.format import detections_name, split_key
     from ravar_bench.data.refava import load_tables, manifest_sha256, split_files
 
     root = Path(root).resolve()
-    file_split = "test" if split == "test-rephrased" else split
+    file_split = Split.named(split).file_split
     files = split_files(root, file_split)
     log = ProblemLog(f"RefAVA split {split!r} in {root}", strict=False)
     tables = load_tables(files, log)
