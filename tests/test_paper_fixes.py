@@ -13,7 +13,7 @@ from ravar_bench.cli.main import main
 from ravar_bench.engine.submission import load_submission
 from ravar_bench.paths import list_configs
 from ravar_bench.registry import MODELS
-from ravar_bench.testing import weights as testing
+from ravar_bench.testing import weights as fixtures
 
 PAPER = list_configs("submissions/paper")
 
@@ -51,7 +51,7 @@ def test_videomae2_paper_encoder_takes_its_pipelines_clips() -> None:
 
 
 def test_llama_tokenizer_without_pad_token_pads(tmp_path: Path) -> None:
-    testing.write_llama_tokenizer(tmp_path)
+    fixtures.write_llama_tokenizer(tmp_path)
     tokenizer = MODELS.build(dict(type="PretrainedTokenizer", path=str(tmp_path), max_length=6))
     out = tokenizer(["ab", "abcd"])
     assert out["input_ids"].shape == (2, 6)
@@ -62,7 +62,7 @@ def test_frozen_llm_loads_once_in_its_dtype(tmp_path: Path, monkeypatch: pytest.
     """The LLM is built by from_pretrained alone (one LlamaModel, not a random one plus a loaded copy), in bf16."""
     import transformers
 
-    folder, vocab = testing.llama_dir(tmp_path, width=(64, 128, 4))
+    folder, vocab = fixtures.llama_dir(tmp_path, width=(64, 128, 4))
     built = []
     original = transformers.LlamaModel.__init__
 
@@ -79,7 +79,7 @@ def test_frozen_llm_loads_once_in_its_dtype(tmp_path: Path, monkeypatch: pytest.
                            str(folder), "model.fusion.pretrained_llm")
     assert built == ["LlamaModel"]
     assert {p.dtype for p in llm.parameters()} == {torch.bfloat16}
-    saved = testing.saved_tensor(testing.Probe("", folder / "model.safetensors", "model.layers.0.mlp.up_proj.weight"))
+    saved = fixtures.saved_tensor(fixtures.Probe("", folder / "model.safetensors", "model.layers.0.mlp.up_proj.weight"))
     assert torch.equal(llm.layers[0].mlp.up_proj.weight, saved.to(torch.bfloat16))
 
 
@@ -90,7 +90,7 @@ def test_mmdetection_checkpoint_loads_into_frame_backbone(tmp_path: Path) -> Non
     detector = torch.nn.Module()
     detector.backbone = MODELS.build(backbone)
     detector.neck = torch.nn.Conv2d(512, 8, 1)
-    path = testing.save_openmmlab(detector, tmp_path / "det.pth", "mmdet")
+    path = fixtures.save_openmmlab(detector, tmp_path / "det.pth", "mmdet")
     module = MODELS.build(dict(type="FrameBackbone", source="keyframe", out_dim=512, backbone=backbone,
                                pretrained=str(path), pretrained_prefix="backbone."))
     assert torch.equal(module.backbone.conv1.weight, detector.backbone.conv1.weight)
@@ -147,7 +147,7 @@ def test_checkpoints_are_found_under_the_project_from_another_folder(tmp_path: P
 
 def test_check_accepts_cfg_options(tmp_path: Path) -> None:
     """`ravar-bench check` with --cfg-options pointing a paper config at local weights runs its contract checks."""
-    fixture = testing.write_paper_weights("clip4clip", tmp_path)
+    fixture = fixtures.write_paper_weights("clip4clip", tmp_path)
     assert main(["check", "submissions/paper/clip4clip.py", "--cfg-options", *fixture.cfg_options_args(),
                  "num_frames=2"]) == 0
     assert main(["check", "submissions/paper/clip4clip.py"]) == 0  # "needs local weights" passes without them
