@@ -30,6 +30,8 @@ HOOKS = _child(mmengine_registry.HOOKS, ["ravar_bench.engine.progress"])
 LOOPS = _child(mmengine_registry.LOOPS, ["ravar_bench.engine.prediction"])  # the resumable test loop
 # A new root: MMEngine has no notion of a test-time corruption.
 PERTURBATIONS = Registry("perturbation", scope=SCOPE, locations=["ravar_bench.perturbations"])
+# RefAtomNet's late fusions (Table 3), by the name its ``fusion`` argument takes.
+FUSIONS = Registry("fusion", scope=SCOPE, locations=["ravar_bench.models.refatomnet.fusions"])
 
 # Empty children of the other roots the Runner builds from (loops, optimizers, schedulers, ...), as
 # MMDetection and MMAction2 keep them: with default_scope "ravar_bench" every lookup then resolves in
