@@ -169,6 +169,18 @@ class ResumableTestLoop(TestLoop):
         return metrics
 
 
+class TestRunner(Runner):
+    """MMEngine's Runner for one test, without the two start-up reports it writes to its throw-away work
+    folder: the environment (``collect_env`` runs compilers in subprocesses) and the config dump (formatted
+    with yapf). Together about a second per test; results.json records both instead (config, provenance)."""
+
+    def _log_env(self, env_cfg: dict) -> None:
+        """Skip the environment report (see the class)."""
+
+    def dump_config(self) -> None:
+        """Skip the config dump (see the class)."""
+
+
 def test_runner_cfg(cfg: Config, folder: Path, work_dir: Path, description: str) -> Config:
     """``cfg`` as the config of a Runner that only tests: the resumable loop writing to ``folder``, logs in
     the throw-away ``work_dir``, no launcher (the harness has set up any process group already)."""
@@ -192,7 +204,7 @@ def predict(cfg: Config, weights: Path, folder: Path, description: str = "test")
     from ravar_bench.engine.checkpoints import load_weights
 
     with tempfile.TemporaryDirectory(prefix="ravar-test-") as work_dir:
-        runner = Runner.from_cfg(test_runner_cfg(cfg, folder, Path(work_dir), description))
+        runner = TestRunner.from_cfg(test_runner_cfg(cfg, folder, Path(work_dir), description))
         load_weights(runner.model, weights)
         runner.test()
         loop = runner.test_loop
