@@ -1,7 +1,5 @@
-# Test-time fog: ImageNet-C's plasma-fractal fog, one fog layer per clip (ravar_bench/perturbations/fog.py).
+# Test-time fog: ImageNet-C's plasma-fractal fog, one fog layer per clip (ravar_bench/perturbations/fog.py, FOG_LEVELS).
 type = "fog"
-version = 1
-# (strength, wibble decay) per severity 1..5, ImageNet-C's constants.
-severity_table = [(1.5, 2.0), (2.0, 2.0), (2.5, 1.7), (2.5, 1.5), (3.0, 1.4)]
+version = 1  # must equal the code's; its severity table lives with the function
 # The middle of ImageNet-C's range; the paper's appendix does not state the level it used.
 default_severity = 3

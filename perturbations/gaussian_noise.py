@@ -1,7 +1,5 @@
-# Test-time Gaussian noise: ImageNet-C's (ravar_bench/perturbations/noise.py).
+# Test-time Gaussian noise: ImageNet-C's (ravar_bench/perturbations/noise.py, GAUSSIAN_SIGMAS).
 type = "gaussian_noise"
-version = 1
-# Standard deviation on the [0, 1] intensity scale per severity 1..5, ImageNet-C's constants.
-severity_table = [0.08, 0.12, 0.18, 0.26, 0.38]
+version = 1  # must equal the code's; its severity table lives with the function
 # The middle of ImageNet-C's range; the paper's appendix does not state the level it used.
 default_severity = 3

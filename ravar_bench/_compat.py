@@ -23,6 +23,10 @@ build goes through; ``import ravar_bench`` alone stays light for the CLI), befor
    ``torch.linspace(...)[i].item()``, which a meta tensor cannot answer, so a paper-scale baseline
    cannot be counted without allocating it. :func:`host_linspace` (a context manager, used only while
    counting parameters) builds that schedule on the host; it holds no parameters, so no count changes.
+6. MMEngine's own hooks (``CheckpointHook``, ``LoggerHook``) still build a ``FileClient`` on every
+   training, which logs that ``FileClient`` and its ``HardDiskBackend`` "will be deprecated" to every
+   user on every run: a notice about MMEngine's internals that the user cannot act on. We drop exactly
+   those two notices from ``mmengine.fileio.file_client``'s log calls; every other message passes.
 """
 
 from __future__ import annotations
@@ -194,7 +198,29 @@ def host_linspace() -> Iterator[None]:
         torch.linspace = original
 
 
-PATCHES = (_install_mmcv_ext, _install_drn_stub, _disable_mmaction_multimodal, _install_checkpoint_loader)
+FILE_CLIENT_NOTICES = ('"FileClient" will be deprecated', '"HardDiskBackend" is the alias of "LocalBackend"')
+
+
+def _quiet_file_client_notices() -> None:
+    """Drop MMEngine's FileClient deprecation notices (patch 6); other log calls of the module pass through."""
+    from mmengine.fileio import file_client
+
+    original = file_client.print_log
+    if getattr(original, "quiets_file_client_notices", False):
+        return
+
+    @functools.wraps(original)
+    def print_log(msg, *args, **kwargs):
+        if not str(msg).startswith(FILE_CLIENT_NOTICES):
+            return original(msg, *args, **kwargs)
+        return None
+
+    print_log.quiets_file_client_notices = True
+    file_client.print_log = print_log
+
+
+PATCHES = (_install_mmcv_ext, _install_drn_stub, _disable_mmaction_multimodal, _install_checkpoint_loader,
+           _quiet_file_client_notices)
 _applied = False
 
 

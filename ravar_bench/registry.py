@@ -1,6 +1,6 @@
 """The harness's registries: scoped children of MMEngine's roots.
 
-Every buildable piece (models, datasets, pipeline steps, metrics, hooks, perturbations) is registered
+Every buildable piece (models, datasets, pipeline steps, metrics, hooks, loops, perturbations) is registered
 in scope ``ravar_bench``. ``locations`` lets a lookup import the defining package on demand, so
 ``MODELS.build(dict(type="RefAtomNet"))`` works without importing the model code first.
 """
@@ -27,8 +27,11 @@ TRANSFORMS = _child(mmengine_registry.TRANSFORMS,
                     ["ravar_bench.data.transforms", "ravar_bench.perturbations.transform"])
 METRICS = _child(mmengine_registry.METRICS, ["ravar_bench.metrics.ravar_metric"])
 HOOKS = _child(mmengine_registry.HOOKS, ["ravar_bench.engine.progress"])
+LOOPS = _child(mmengine_registry.LOOPS, ["ravar_bench.engine.prediction"])  # the resumable test loop
 # A new root: MMEngine has no notion of a test-time corruption.
 PERTURBATIONS = Registry("perturbation", scope=SCOPE, locations=["ravar_bench.perturbations"])
+# RefAtomNet's late fusions (Table 3), by the name its ``fusion`` argument takes.
+FUSIONS = Registry("fusion", scope=SCOPE, locations=["ravar_bench.models.refatomnet.fusions"])
 
 # Empty children of the other roots the Runner builds from (loops, optimizers, schedulers, ...), as
 # MMDetection and MMAction2 keep them: with default_scope "ravar_bench" every lookup then resolves in
@@ -37,7 +40,7 @@ RUNNER_REGISTRIES = tuple(
     _child(getattr(mmengine_registry, name))
     for name in ("RUNNERS", "RUNNER_CONSTRUCTORS", "DATA_SAMPLERS", "WEIGHT_INITIALIZERS", "OPTIMIZERS",
                  "OPTIM_WRAPPER_CONSTRUCTORS", "TASK_UTILS", "PARAM_SCHEDULERS", "MODEL_WRAPPERS", "OPTIM_WRAPPERS",
-                 "LOOPS", "VISBACKENDS", "VISUALIZERS", "LOG_PROCESSORS", "EVALUATOR", "INFERENCERS", "FUNCTIONS",
+                 "VISBACKENDS", "VISUALIZERS", "LOG_PROCESSORS", "EVALUATOR", "INFERENCERS", "FUNCTIONS",
                  "STRATEGIES")
 )
 

@@ -35,6 +35,24 @@ PROBES = {
         """),
         "Weights only load failed",
     ),
+    "_quiet_file_client_notices": (
+        textwrap.dedent("""
+            import logging
+            from mmengine.fileio import FileClient
+            from mmengine.logging import MMLogger
+
+            class Keep(logging.Handler):
+                messages = []
+
+                def emit(self, record):
+                    self.messages.append(record.getMessage())
+
+            MMLogger.get_current_instance().addHandler(Keep())
+            FileClient("disk")
+            assert not Keep.messages, Keep.messages
+        """),
+        '"FileClient" will be deprecated',
+    ),
 }
 
 

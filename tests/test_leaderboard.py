@@ -158,6 +158,28 @@ def test_rebuild_is_byte_identical_and_drops_stale_boards(results: Path, tmp_pat
     assert not (first / "refava-synth" / "paper").exists() and (first / "refava-synth" / "cpu").is_dir()
 
 
+def test_rebuild_keeps_unchanged_plots_and_redraws_changed_ones(results: Path, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rebuild into the same folder takes a plot whose input is unchanged from the earlier build (no
+    drawing; the same bytes a fresh drawing gives, shown above) and draws one whose runs changed."""
+    from ravar_bench.leaderboard import render
+
+    out = tmp_path / "boards"
+    build_leaderboards([results], out, REPORTED)
+    board = out / "refava-synth" / "cpu"
+    before = (board / "robustness_fog.png").read_bytes()
+    drawn: list[str] = []
+    draw = render.draw_severity_plot
+    monkeypatch.setattr(render, "draw_severity_plot", lambda series, title, key: drawn.append(title) or draw(
+        series, title, key))
+    build_leaderboards([results], out, REPORTED)
+    assert drawn == [] and (board / "robustness_fog.png").read_bytes() == before
+    write_fake_run(results, "refatomnet", "test", v(0.28, 0.30, 0.68), display_name="RefAtomNet",
+                   perturbation=("fog", 5), run_id="00000000f0g5")
+    build_leaderboards([results], out, REPORTED)
+    assert drawn == ["fog: refava-synth, cpu scale"] and (board / "robustness_fog.png").read_bytes() != before
+
+
 def test_bad_results_files_are_named(results: Path, tmp_path: Path) -> None:
     bad = results / "broken" / "refava-synth" / "test" / "clean" / "abc" / "results.json"
     bad.parent.mkdir(parents=True)

@@ -74,13 +74,14 @@ def test_perturb_rejects_bad_arguments():
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_config_files_match_the_code(name):
+def test_config_files_name_the_code(name):
+    """A perturbation config names the function, its version and a default severity; the severity table has
+    one source, the code's (``register_perturbation``)."""
     config = Config.fromfile(str(ROOT / "perturbations" / f"{name}.py"))
+    assert set(config.keys()) == {"type", "version", "default_severity"}
     fn = PERTURBATIONS.get(config.type)
-    assert config.type == name and config.version == fn.version
+    assert config.type == name and config.version == fn.version and len(fn.severity_table) == 5
     assert config.default_severity in (1, 2, 3, 4, 5)
-    code_table = [vars(row) if hasattr(row, "__dataclass_fields__") else row for row in fn.severity_table]
-    assert [dict(row) if isinstance(row, dict) else row for row in config.severity_table] == code_table
 
 
 @pytest.mark.parametrize(("spec", "name", "severity"), [

@@ -11,8 +11,13 @@ from mmengine.dataset import pseudo_collate
 from scipy.special import softmax
 
 from ravar_bench.models import RefAtomNet, count_parameters
-from ravar_bench.models.agent_attention import AgentAttention1D, AgentBlock, CrossStreamGuide, cross_stream_fuse
 from ravar_bench.models.refatomnet import FUSIONS
+from ravar_bench.models.refatomnet.agent_attention import (
+    AgentAttention1D,
+    AgentBlock,
+    CrossStreamGuide,
+    cross_stream_fuse,
+)
 from ravar_bench.registry import MODELS
 from ravar_bench.structures import RAVARDataSample
 

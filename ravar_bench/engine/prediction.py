@@ -1,25 +1,29 @@
-"""Test-time prediction that survives interruption: each finished batch is appended to a per-rank
-predictions file, and a rerun skips the samples already predicted."""
+"""The one test path: MMEngine's Runner with ``ResumableTestLoop``, which survives interruption (each
+finished batch is appended to a per-rank predictions file, and a rerun skips the samples already
+predicted) and feeds ``RAVARMetric`` through MMEngine's Evaluator, as validation during training does."""
 
 from __future__ import annotations
 
+import copy
 import json
 import os
+import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
 import torch
 from mmengine.config import Config
-from mmengine.dataset import pseudo_collate
 from mmengine.dist import barrier, get_dist_info, is_main_process
+from mmengine.runner import Runner, TestLoop
 from torch.utils.data import DataLoader
 
 from ravar_bench.data.format import NUM_CLASSES
 from ravar_bench.engine.device import autocast, compute_device
+from ravar_bench.engine.progress import TestProgress
 from ravar_bench.engine.results import PARTIAL_PATTERN
-from ravar_bench.metrics.report import compute_ravar_metrics
-from ravar_bench.registry import DATASETS, MODELS, build
+from ravar_bench.errors import UserError
+from ravar_bench.registry import LOOPS
 from ravar_bench.structures import prediction_problem
 
 
@@ -73,62 +77,135 @@ def _append(path: Path, rows: list[dict]) -> None:
         os.fsync(handle.fileno())
 
 
-def _batches(dataset, indices: list[int], loader_cfg: Config) -> Iterator[dict]:
-    """This rank's share of ``indices`` (strided), batched like the submission's test loader."""
+def _batches(dataloader: DataLoader, indices: list[int]) -> Iterator[dict]:
+    """This rank's share of ``indices`` (strided) of the loader's dataset, batched like the loader."""
     rank, world = get_dist_info()
-    subset = torch.utils.data.Subset(dataset, indices[rank::world])
-    workers = loader_cfg.get("num_workers", 0)
-    yield from DataLoader(subset, batch_size=loader_cfg.get("batch_size", 1), shuffle=False, num_workers=workers,
-                          collate_fn=pseudo_collate, persistent_workers=False)
+    subset = torch.utils.data.Subset(dataloader.dataset, indices[rank::world])
+    yield from DataLoader(subset, batch_size=dataloader.batch_size, shuffle=False,
+                          num_workers=dataloader.num_workers, collate_fn=dataloader.collate_fn,
+                          persistent_workers=False)
 
 
-def predict(cfg: Config, weights: Path, folder: Path, progress=None) -> tuple[list[dict], dict]:
-    """Predict the test split of ``cfg`` with ``weights``, resuming from ``folder``'s partial files.
+def metric_sample(row: dict) -> dict:
+    """A samples.jsonl row in the dict form ``RAVARMetric.process`` reads (labels as an 80-vector), so the
+    metric scores exactly what samples.jsonl records."""
+    labels = np.zeros(NUM_CLASSES)
+    labels[np.asarray(row["labels"], dtype=int) - 1] = 1
+    return {"key": row["key"], "pred_scores": row["scores"], "gt_labels": labels, "pred_box": row["pred_box"],
+            "gt_box": row["gt_box"]}
 
-    Returns the rows in dataset order (on every rank) and the dataset's metainfo.
+
+@LOOPS.register_module()
+class ResumableTestLoop(TestLoop):
+    """MMEngine's test loop, resumable: each finished batch is appended to this rank's predictions file in
+    ``folder`` and a rerun predicts only the samples not there; the evaluator (``RAVARMetric``) is then fed
+    the recorded rows of all samples in dataset order, strided over ranks as MMEngine's sampler does.
+
+    After ``run`` the loop holds ``rows`` (samples.jsonl, dataset order) and, on the main process,
+    ``report`` (the metric's full report, ``RAVARReport.to_dict``).
+    """
+
+    def __init__(self, runner, dataloader, evaluator, folder: str, description: str = "test",
+                 precision: str = "fp32", fp16: bool = False) -> None:
+        super().__init__(runner, dataloader, evaluator, fp16=fp16)
+        self.folder, self.description, self.precision = Path(folder), description, precision
+        self.rows: list[dict] = []
+        self.report: dict | None = None
+
+    def run(self) -> dict:
+        """Predict the samples not yet recorded, then evaluate all recorded rows."""
+        self.runner.call_hook("before_test")
+        self.runner.call_hook("before_test_epoch")
+        dataset = self.dataloader.dataset
+        keys = [dataset.get_data_info(i)["key"] for i in range(len(dataset))]
+        self._predict_missing(keys)
+        barrier()
+        rows = read_partial(self.folder)
+        missing = [key for key in keys if key not in rows]
+        if missing:
+            raise RuntimeError(f"predictions missing for {len(missing)} sample(s), e.g. {missing[:3]}")
+        self.rows = [rows[key] for key in keys]
+        metrics = self._evaluate()
+        self.runner.call_hook("after_test_epoch", metrics=metrics)
+        self.runner.call_hook("after_test")
+        return metrics
+
+    def _predict_missing(self, keys: list[str]) -> None:
+        """Predict, check and append (per batch) the samples of ``keys`` without a recorded row."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        done = read_partial(self.folder)
+        todo = [i for i, key in enumerate(keys) if key not in done]
+        if len(todo) < len(keys) and is_main_process():
+            print(f"resuming an interrupted test: {len(keys) - len(todo)} of {len(keys)} samples reused "
+                  f"from {self.folder}")
+        device = compute_device()
+        model = self.runner.model.to(device).eval()  # the data preprocessor moves each batch to the device
+        partial = self.folder / f"predictions.rank{get_dist_info()[0]}.jsonl"
+        drop_torn_line(partial)
+        progress = TestProgress(self.description)
+        progress.start(total=len(keys), completed=len(done))
+        try:
+            with torch.no_grad(), autocast(self.precision, device):
+                for idx, batch in enumerate(_batches(self.dataloader, todo)):
+                    self.runner.call_hook("before_test_iter", batch_idx=idx, data_batch=batch)
+                    samples = model.test_step(batch)
+                    check_predictions(samples)
+                    _append(partial, [sample_row(sample) for sample in samples])
+                    progress.advance(len(samples))
+                    self.runner.call_hook("after_test_iter", batch_idx=idx, data_batch=batch, outputs=samples)
+        finally:
+            progress.stop()
+
+    def _evaluate(self) -> dict:
+        """Feed this rank's share of the rows to the evaluator; keep the full report on the main process."""
+        rank, world = get_dist_info()
+        self.evaluator.process(data_samples=[metric_sample(row) for row in self.rows[rank::world]])
+        metrics = self.evaluator.evaluate(len(self.rows))
+        reports = [metric.last_report for metric in self.evaluator.metrics if getattr(metric, "last_report", None)]
+        if is_main_process():
+            if len(reports) != 1:
+                raise UserError(f"test_evaluator: expected one RAVARMetric, got {len(reports)} report(s)")
+            self.report = reports[0].to_dict()
+        return metrics
+
+
+class TestRunner(Runner):
+    """MMEngine's Runner for one test, without the two start-up reports it writes to its throw-away work
+    folder: the environment (``collect_env`` runs compilers in subprocesses) and the config dump (formatted
+    with yapf). Together about a second per test; results.json records both instead (config, provenance)."""
+
+    def _log_env(self, env_cfg: dict) -> None:
+        """Skip the environment report (see the class)."""
+
+    def dump_config(self) -> None:
+        """Skip the config dump (see the class)."""
+
+
+def test_runner_cfg(cfg: Config, folder: Path, work_dir: Path, description: str) -> Config:
+    """``cfg`` as the config of a Runner that only tests: the resumable loop writing to ``folder``, logs in
+    the throw-away ``work_dir``, no launcher (the harness has set up any process group already)."""
+    cfg = copy.deepcopy(cfg)
+    cfg.work_dir = str(work_dir)
+    cfg.launcher = "none"
+    cfg.load_from, cfg.resume = None, False
+    cfg.test_cfg = dict(type="ResumableTestLoop", folder=str(folder), description=description,
+                        precision=cfg.get("precision", "fp32"))
+    return cfg
+
+
+def predict(cfg: Config, weights: Path, folder: Path, description: str = "test") -> tuple[list[dict], dict | None,
+                                                                                         dict]:
+    """Test ``cfg`` with ``weights`` through MMEngine's Runner and the resumable loop, resuming from
+    ``folder``'s partial files.
+
+    Returns the rows in dataset order (on every rank), the metrics report (main process; else None) and the
+    dataset's metainfo.
     """
     from ravar_bench.engine.checkpoints import load_weights
 
-    folder.mkdir(parents=True, exist_ok=True)
-    dataset = build(DATASETS, cfg.test_dataloader.dataset)
-    keys = [dataset.get_data_info(i)["key"] for i in range(len(dataset))]
-    done = read_partial(folder)
-    todo = [i for i, key in enumerate(keys) if key not in done]
-    if len(todo) < len(keys) and is_main_process():
-        print(f"resuming an interrupted test: {len(keys) - len(todo)} of {len(keys)} samples reused from {folder}")
-    model = build(MODELS, cfg.model)
-    load_weights(model, weights)
-    device = compute_device()
-    model.to(device).eval()  # the data preprocessor moves each batch to the model's device
-    rank, _ = get_dist_info()
-    partial = folder / f"predictions.rank{rank}.jsonl"
-    drop_torn_line(partial)
-    if progress is not None:
-        progress.start(total=len(keys), completed=len(done))
-    with torch.no_grad(), autocast(cfg.get("precision", "fp32"), device):
-        for batch in _batches(dataset, todo, cfg.test_dataloader):
-            samples = model.test_step(batch)
-            check_predictions(samples)
-            _append(partial, [sample_row(sample) for sample in samples])
-            if progress is not None:
-                progress.advance(len(samples))
-    barrier()
-    rows = read_partial(folder)
-    missing = [key for key in keys if key not in rows]
-    if missing:
-        raise RuntimeError(f"predictions missing for {len(missing)} sample(s), e.g. {missing[:3]}")
-    return [rows[key] for key in keys], dict(dataset.metainfo)
-
-
-def score_rows(rows: list[dict], evaluator: dict) -> dict:
-    """The metrics report of samples.jsonl rows, with the evaluator's convention, resamples and seed."""
-    labels = np.zeros((len(rows), NUM_CLASSES))
-    for i, row in enumerate(rows):
-        labels[i, np.asarray(row["labels"], dtype=int) - 1] = 1
-    report = compute_ravar_metrics(
-        np.asarray([row["scores"] for row in rows]), labels, np.asarray([row["pred_box"] for row in rows]),
-        np.asarray([row["gt_box"] for row in rows]), convention=evaluator.get("convention", "macro"),
-        seed=evaluator.get("seed", 0), keys=[row["key"] for row in rows],
-        **({"n_bootstrap": evaluator["n_bootstrap"]} if "n_bootstrap" in evaluator else {}),
-    )
-    return report.to_dict()
+    with tempfile.TemporaryDirectory(prefix="ravar-test-") as work_dir:
+        runner = TestRunner.from_cfg(test_runner_cfg(cfg, folder, Path(work_dir), description))
+        load_weights(runner.model, weights)
+        runner.test()
+        loop = runner.test_loop
+        return loop.rows, loop.report, dict(loop.dataloader.dataset.metainfo)

@@ -24,8 +24,7 @@ from ravar_bench.engine import checkpoints, identity, provenance
 from ravar_bench.engine.device import compute_device, dist_backend, with_precision
 from ravar_bench.engine.hashing import file_sha256, stable_hash
 from ravar_bench.engine.locking import once
-from ravar_bench.engine.prediction import predict, score_rows
-from ravar_bench.engine.progress import TestProgress
+from ravar_bench.engine.prediction import predict
 from ravar_bench.engine.request import RunRequest
 from ravar_bench.engine.results import condition_name, is_finished, run_dir, staging_dir, write_run
 from ravar_bench.engine.submission import (
@@ -243,12 +242,9 @@ def run_test(prepared: Prepared, cfg: Config, weights: Path, final: Path, pertur
     """Predict, score and write the run directory ``final`` (its identity parts in ``record``)."""
     run_id = final.name
     started = time.perf_counter()
-    progress = TestProgress(f"test {request.split}")
-    rows, metainfo = predict(cfg, weights, staging_dir(final), progress)
-    progress.stop()
+    rows, metrics, metainfo = predict(cfg, weights, staging_dir(final), f"test {request.split}")
     seconds = time.perf_counter() - started
     if is_main_process():
-        metrics = score_rows(rows, cfg.test_evaluator)
         results = {
             "run_id": run_id, "submission": prepared.submission.name, "scale": cfg.scale,
             "submission_meta": cfg.get("meta", {}),

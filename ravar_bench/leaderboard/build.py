@@ -63,8 +63,16 @@ def _page(title: str, context: str, sections: Sequence[tables.Table]) -> bytes:
     return f"# {title}\n\n{context}\n\n{body}".encode()
 
 
-def board_files(runs: Sequence[Run], reported: dict, dataset: str, scale: str) -> dict[str, bytes]:
-    """Every file of one (dataset, scale) leaderboard folder, by file name."""
+def _earlier(folder: Path | None, name: str) -> bytes | None:
+    """The bytes of file ``name`` of an earlier build of ``folder``, if there is one."""
+    path = None if folder is None else folder / name
+    return path.read_bytes() if path is not None and path.is_file() else None
+
+
+def board_files(runs: Sequence[Run], reported: dict, dataset: str, scale: str,
+                earlier: Path | None = None) -> dict[str, bytes]:
+    """Every file of one (dataset, scale) leaderboard folder, by file name; plots whose input is unchanged
+    since the build in ``earlier`` are taken from it (``render.severity_plot``)."""
     context = (f"Dataset `{dataset}`, scale `{scale}`; metrics in percent with 95% video-bootstrap CIs in "
                f"parentheses (docs/METRICS.md). {SELECTION_RULE}")
     files: dict[str, bytes] = {}
@@ -83,7 +91,8 @@ def board_files(runs: Sequence[Run], reported: dict, dataset: str, scale: str) -
     for name in tables.perturbations(runs):
         table = tables.robustness_table(name, runs)
         files[f"robustness_{name}.csv"] = render.csv_text(table).encode()
-        files[f"robustness_{name}.png"] = render.severity_plot(runs, name, f"{name}: {dataset}, {scale} scale")
+        plot = f"robustness_{name}.png"
+        files[plot] = render.severity_plot(runs, name, f"{name}: {dataset}, {scale} scale", _earlier(earlier, plot))
         sections += [table, *_robustness_reported(reported, name)]
     files["robustness.md"] = _page("Robustness to test-time perturbations", context, sections)
     pages.append(site.Section("Robustness", sections, sorted(n for n in files if n.endswith(".png"))))
@@ -153,7 +162,7 @@ def build_leaderboards(results_dirs: Sequence[Path], out: Path, reported_path: P
     written, names = [], {}
     for (dataset, scale), board in sorted(boards.items()):
         target = out / dataset / scale
-        files = board_files(board, reported, dataset, scale)
+        files = board_files(board, reported, dataset, scale, target)
         _replace_folder(target, files)
         written.append(target)
         names[dataset, scale] = sorted(files)

@@ -11,9 +11,12 @@ product. A tie group is one threshold step, exactly as in scikit-learn.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp
+
+if TYPE_CHECKING:  # scipy is imported where a RankIndex is built, so that reading results files (the
+    import scipy.sparse as sp  # leaderboard build) does not pay for it
 
 
 @dataclass(frozen=True)
@@ -132,6 +135,8 @@ def _cat(parts: list[np.ndarray]) -> np.ndarray:
 
 def _indicator(entries: list[tuple[np.ndarray, np.ndarray]], shape: tuple[int, int]) -> sp.csr_matrix:
     """A 0/1 float32 CSR matrix with ones at the (rows, cols) pairs of ``entries``."""
+    import scipy.sparse as sp
+
     rows, cols = _cat([r for r, _ in entries]), _cat([c for _, c in entries])
     return sp.csr_matrix((np.ones(rows.size, np.float32), (rows, cols)), shape=shape)
 

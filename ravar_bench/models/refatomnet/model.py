@@ -9,14 +9,14 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from ravar_bench.models.agent_attention import AgentBlock, AgentState, CrossStreamGuide
 from ravar_bench.models.base import RAVARBaseModel
 from ravar_bench.models.encoders import BLIP2Encoder, NameEncoder, TokenResampler
-from ravar_bench.models.fusions import build_late_fusion
+from ravar_bench.models.refatomnet.agent_attention import AgentBlock, AgentState, CrossStreamGuide
+from ravar_bench.models.refatomnet.fusions import LATE_FUSIONS, build_late_fusion
 from ravar_bench.registry import MODELS
 from ravar_bench.structures import RAVARDataSample
 
-FUSIONS = ("alsaf", "addition", "concatenation", "multiplication", "attention_bottleneck", "mcomet")
+FUSIONS = ("alsaf", *LATE_FUSIONS)  # agent-attention fusion (the paper's) and the registered late fusions
 
 
 def _texts(data_samples: Sequence[RAVARDataSample]) -> list[str]:

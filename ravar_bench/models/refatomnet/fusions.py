@@ -1,4 +1,7 @@
-"""The stream-fusion alternatives of the paper's Table 3: each maps M streams [B,N,D] to one [B,D]."""
+"""The stream-fusion alternatives of the paper's Table 3: each maps M streams [B,N,D] to one [B,D].
+
+Each is registered in ``ravar_bench.registry.FUSIONS`` under the name a config gives RefAtomNet's
+``fusion`` (``"addition"``, ...); all share one constructor signature (``LateFusion``)."""
 
 from __future__ import annotations
 
@@ -7,13 +10,28 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
+from ravar_bench.registry import FUSIONS, build
+
 
 def token_means(streams: Sequence[torch.Tensor]) -> list[torch.Tensor]:
     """Mean over the token axis of every stream: M x [B, D]."""
     return [s.mean(dim=1) for s in streams]
 
 
-class AdditionFusion(nn.Module):
+class LateFusion(nn.Module):
+    """The interface of a late fusion: built from the token width, the number of streams, heads and MLP ratio
+    (those it has no use for are ignored), so that RefAtomNet builds any of them from one config name."""
+
+    def __init__(self, dim: int, num_streams: int, num_heads: int = 1, mlp_ratio: float = 4.0) -> None:
+        super().__init__()
+
+    def forward(self, streams: Sequence[torch.Tensor]) -> torch.Tensor:
+        """M x [B,N,D] -> [B,D]."""
+        raise NotImplementedError
+
+
+@FUSIONS.register_module(name="addition")
+class AdditionFusion(LateFusion):
     """Late fusion by addition of the token-mean of each stream (Table 3 "Addition" = w/o ALSAF)."""
 
     def forward(self, streams: Sequence[torch.Tensor]) -> torch.Tensor:
@@ -21,7 +39,8 @@ class AdditionFusion(nn.Module):
         return torch.stack(token_means(streams)).sum(0)
 
 
-class MultiplicationFusion(nn.Module):
+@FUSIONS.register_module(name="multiplication")
+class MultiplicationFusion(LateFusion):
     """Late fusion by element-wise product of the stream token-means."""
 
     def forward(self, streams: Sequence[torch.Tensor]) -> torch.Tensor:
@@ -29,11 +48,12 @@ class MultiplicationFusion(nn.Module):
         return torch.stack(token_means(streams)).prod(0)
 
 
-class ConcatenationFusion(nn.Module):
+@FUSIONS.register_module(name="concatenation")
+class ConcatenationFusion(LateFusion):
     """Late fusion by channel concatenation of the stream token-means and a linear map back to D."""
 
-    def __init__(self, dim: int, num_streams: int) -> None:
-        super().__init__()
+    def __init__(self, dim: int, num_streams: int, num_heads: int = 1, mlp_ratio: float = 4.0) -> None:
+        super().__init__(dim, num_streams)
         self.proj = nn.Linear(num_streams * dim, dim)
 
     def forward(self, streams: Sequence[torch.Tensor]) -> torch.Tensor:
@@ -47,7 +67,8 @@ def _encoder_layer(dim: int, num_heads: int, mlp_ratio: float) -> nn.Transformer
                                       batch_first=True, norm_first=True)
 
 
-class AttentionBottleneckFusion(nn.Module):
+@FUSIONS.register_module(name="attention_bottleneck")
+class AttentionBottleneckFusion(LateFusion):
     """Attention bottlenecks (Nagrani et al., 2021): streams exchange information only via shared tokens.
 
     Per layer, each stream m runs its own transformer layer over ``[X_m ; Z]``; the new bottleneck ``Z``
@@ -55,9 +76,9 @@ class AttentionBottleneckFusion(nn.Module):
     token-mean of each stream.
     """
 
-    def __init__(self, dim: int, num_streams: int, num_bottlenecks: int = 4, num_layers: int = 1,
-                 num_heads: int = 1, mlp_ratio: float = 4.0) -> None:
-        super().__init__()
+    def __init__(self, dim: int, num_streams: int, num_heads: int = 1, mlp_ratio: float = 4.0,
+                 num_bottlenecks: int = 4, num_layers: int = 1) -> None:
+        super().__init__(dim, num_streams)
         self.bottleneck = nn.Parameter(torch.zeros(1, num_bottlenecks, dim))
         nn.init.trunc_normal_(self.bottleneck, std=0.02)
         self.layers = nn.ModuleList(
@@ -75,7 +96,8 @@ class AttentionBottleneckFusion(nn.Module):
         return torch.stack(token_means(streams)).mean(0)
 
 
-class McOmetFusion(nn.Module):
+@FUSIONS.register_module(name="mcomet")
+class McOmetFusion(LateFusion):
     """A simplified McOmet-style fusion (Zong & Sun, 2023): each stream cross-attends to the others.
 
     Stream m's tokens query the concatenated tokens of the other streams (multi-head cross-attention,
@@ -84,7 +106,7 @@ class McOmetFusion(nn.Module):
     """
 
     def __init__(self, dim: int, num_streams: int, num_heads: int = 1, mlp_ratio: float = 4.0) -> None:
-        super().__init__()
+        super().__init__(dim, num_streams)
         self.norm_q = nn.ModuleList(nn.LayerNorm(dim) for _ in range(num_streams))
         self.norm_kv = nn.ModuleList(nn.LayerNorm(dim) for _ in range(num_streams))
         self.attn = nn.ModuleList(nn.MultiheadAttention(dim, num_heads, batch_first=True)
@@ -103,18 +125,11 @@ class McOmetFusion(nn.Module):
         return torch.stack(token_means(fused)).mean(0)
 
 
+LATE_FUSIONS = tuple(FUSIONS.module_dict)  # the registered names, in registration order
+
+
 def build_late_fusion(kind: str, dim: int, num_streams: int, num_heads: int = 1,
                       mlp_ratio: float = 4.0) -> nn.Module:
-    """The non-agent fusion named ``kind`` (one of Table 3's alternatives)."""
-    if kind == "addition":
-        return AdditionFusion()
-    if kind == "multiplication":
-        return MultiplicationFusion()
-    if kind == "concatenation":
-        return ConcatenationFusion(dim, num_streams)
-    if kind == "attention_bottleneck":
-        return AttentionBottleneckFusion(dim, num_streams, num_heads=num_heads, mlp_ratio=mlp_ratio)
-    if kind == "mcomet":
-        return McOmetFusion(dim, num_streams, num_heads=num_heads, mlp_ratio=mlp_ratio)
-    raise ValueError(f"fusion: unknown kind {kind!r}; expected one of 'alsaf', 'addition', 'concatenation', "
-                     "'multiplication', 'attention_bottleneck', 'mcomet'")
+    """The late fusion registered as ``kind`` (one of Table 3's alternatives)."""
+    return build(FUSIONS, dict(type=kind, dim=dim, num_streams=num_streams, num_heads=num_heads,
+                               mlp_ratio=mlp_ratio))
