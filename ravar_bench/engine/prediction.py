@@ -17,6 +17,7 @@ from torch.utils.data import DataLoader
 
 from ravar_bench.data.format import NUM_CLASSES
 from ravar_bench.engine.device import autocast, compute_device
+from ravar_bench.engine.feature_cache import apply_feature_cache
 from ravar_bench.engine.results import PARTIAL_PATTERN
 from ravar_bench.metrics.report import compute_ravar_metrics
 from ravar_bench.registry import DATASETS, MODELS, build
@@ -98,6 +99,7 @@ def predict(cfg: Config, weights: Path, folder: Path, progress=None) -> tuple[li
         print(f"resuming an interrupted test: {len(keys) - len(todo)} of {len(keys)} samples reused from {folder}")
     model = build(MODELS, cfg.model)
     load_weights(model, weights)
+    apply_feature_cache(model, cfg)  # after loading: the cache keys on the loaded weights
     device = compute_device()
     model.to(device).eval()  # the data preprocessor moves each batch to the model's device
     rank, _ = get_dist_info()

@@ -11,6 +11,7 @@ from mmengine.runner import Runner
 
 from ravar_bench.engine.checkpoints import read_state_dict, store_weights
 from ravar_bench.engine.device import compute_device, ddp_wrapper_cfg
+from ravar_bench.engine.feature_cache import feature_cache_enabled
 
 BEST_METRIC = "ravar/mAP"
 
@@ -24,6 +25,8 @@ def train(cfg: Config, work_dir: Path, launcher: str, cache_dir: Path, meta: dic
     cfg.resume = (work_dir / "last_checkpoint").is_file()
     if launcher != "none" and "model_wrapper_cfg" not in cfg:
         cfg.model_wrapper_cfg = ddp_wrapper_cfg(compute_device())
+    if feature_cache_enabled(cfg):
+        cfg.custom_hooks = [*cfg.get("custom_hooks", []), dict(type="FeatureCacheHook")]
     started = time.perf_counter()
     runner = Runner.from_cfg(cfg)
     runner.train()
