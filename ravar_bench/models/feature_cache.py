@@ -23,7 +23,6 @@ import functools
 import hashlib
 import importlib
 import os
-import pickle
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -148,10 +147,11 @@ class FeatureCache:
         device = tensors[0][1].device
         autocast = torch.is_autocast_enabled(device.type) and str(torch.get_autocast_dtype(device.type))
         head = f"{self.salt}|{self.weights_hash()}|{self.name}|{device.type}|{autocast}|{others}".encode()
+        on_cpu = [(arg, tensor.detach().to("cpu")) for arg, tensor in tensors]  # one transfer per argument
         keys = []
         for i in range(n):
             digest = hashlib.blake2b(head, digest_size=20)
-            for arg, tensor in tensors:
+            for arg, tensor in on_cpu:
                 digest.update(arg.encode())
                 _update_tensor(digest, tensor[i])
             keys.append(digest.hexdigest())
@@ -167,7 +167,7 @@ class FeatureCache:
             return None
         try:
             return torch.load(path, map_location="cpu", weights_only=True)
-        except (OSError, RuntimeError, EOFError, pickle.UnpicklingError):  # a miss, recomputed and rewritten
+        except Exception:  # a torn or foreign file fails in many ways; each is a miss, recomputed and rewritten
             return None
 
     def forward(self, *args, **kwargs):
