@@ -26,8 +26,9 @@ class Encoder(nn.Module):
         super().__init__()
         self.linear = nn.Linear(4, 3)
 
-    def forward(self, x: torch.Tensor, scale: float = 1.0) -> BaseModelOutput:
-        return BaseModelOutput(last_hidden_state=self.linear(x) * scale)
+    def forward(self, x: torch.Tensor, scale: float | list = 1.0) -> BaseModelOutput:
+        factor = scale[0] if isinstance(scale, list) else scale
+        return BaseModelOutput(last_hidden_state=self.linear(x) * factor)
 
 
 class Model(nn.Module):
@@ -111,8 +112,9 @@ def test_calls_that_are_not_pure_run_uncached(cached, tmp_path: Path) -> None:
     model.encoder.train()  # dropout would draw anew each call
     model.encoder(x.detach())
     model.encoder.eval()
-    model.encoder(torch.randn(4))  # no batch dimension
-    assert calls[0] == 3 and cache.stats.bypassed == 3 and cache.stats.misses == 0
+    model.encoder(torch.randn(4))  # a 1-D input: its 4 "items" give 3 output values, not 4 rows
+    model.encoder(x.detach(), scale=[torch.tensor(2.0)])  # a tensor inside a list: not keyed by its repr
+    assert calls[0] == 4 and cache.stats.bypassed == 4 and cache.stats.misses == 0
     assert not list((tmp_path / "features").rglob("*.pt"))
 
 

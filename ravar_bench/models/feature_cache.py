@@ -10,7 +10,8 @@ replaces the module's ``forward`` (its state-dict keys stay as they were) by a l
   shape, bytes) and non-tensor arguments. The input bytes identify the clip, its frames, the pipeline
   and the perturbation that produced them; a change to any of these misses, never hits stale;
 - a call is cached only when it is a pure function of its inputs: the module is in eval mode, no input
-  needs a gradient, every tensor argument and output has the batch size as its first dimension.
+  needs a gradient, every tensor argument and output has the batch size as its first dimension, every
+  other argument is a plain value (None, bool, number, string, tuples or lists of them).
   Any other call runs the module as usual (``bypassed``), so the numbers never differ from no cache;
 - the weights hash is recomputed whenever a parameter or buffer changes (in-place ``_version`` counter,
   storage pointer or dtype), e.g. when a checkpoint is loaded after the model was built;
@@ -54,6 +55,13 @@ def _fingerprint(module: nn.Module) -> tuple:
     """Cheap change detector of a module's tensors: storage pointer, in-place version and dtype of each."""
     tensors = [*module.parameters(), *module.buffers()]
     return tuple((t.data_ptr(), t._version, t.dtype) for t in tensors)
+
+
+def _is_plain(value) -> bool:
+    """Whether a non-tensor argument is a plain value whose ``repr`` identifies it exactly."""
+    if isinstance(value, (tuple, list)):
+        return all(map(_is_plain, value))
+    return value is None or isinstance(value, (bool, int, float, str))
 
 
 def _split(tree, n: int) -> list | None:
@@ -134,7 +142,10 @@ class FeatureCache:
         """The tensor arguments (named), the other arguments and the batch size; None if not cacheable."""
         named = [(str(i), a) for i, a in enumerate(args)] + sorted(kwargs.items())
         tensors = [(k, v) for k, v in named if isinstance(v, torch.Tensor)]
-        others = [(k, repr(v)) for k, v in named if not isinstance(v, torch.Tensor)]
+        plain = [(k, v) for k, v in named if not isinstance(v, torch.Tensor)]
+        if not all(_is_plain(v) for _, v in plain):  # e.g. a list of tensors: its repr would not key it
+            return None
+        others = [(k, repr(v)) for k, v in plain]
         sizes = {len(v) if v.dim() else -1 for _, v in tensors}
         if len(sizes) != 1 or -1 in sizes or 0 in sizes:
             return None
