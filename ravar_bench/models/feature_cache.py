@@ -169,6 +169,7 @@ class FeatureCache:
         return keys
 
     def _path(self, key: str) -> Path:
+        """The entry file of ``key`` (256 subfolders by its first two hex digits)."""
         return self.folder / key[:2] / f"{key}.pt"
 
     def _read(self, key: str):
