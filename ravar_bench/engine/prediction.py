@@ -20,6 +20,7 @@ from torch.utils.data import DataLoader
 
 from ravar_bench.data.format import NUM_CLASSES
 from ravar_bench.engine.device import autocast, compute_device
+from ravar_bench.engine.feature_cache import apply_feature_cache
 from ravar_bench.engine.progress import TestProgress
 from ravar_bench.engine.results import PARTIAL_PATTERN
 from ravar_bench.errors import UserError
@@ -206,6 +207,7 @@ def predict(cfg: Config, weights: Path, folder: Path, description: str = "test")
     with tempfile.TemporaryDirectory(prefix="ravar-test-") as work_dir:
         runner = TestRunner.from_cfg(test_runner_cfg(cfg, folder, Path(work_dir), description))
         load_weights(runner.model, weights)
+        apply_feature_cache(runner.model, cfg)  # after loading: the cache keys on the loaded weights
         runner.test()
         loop = runner.test_loop
         return loop.rows, loop.report, dict(loop.dataloader.dataset.metainfo)

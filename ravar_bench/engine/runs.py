@@ -102,9 +102,11 @@ def data_identity(root: Path, splits: list[str]) -> dict[str, dict[str, str]]:
 
 
 def without_data_roots(cfg: Config) -> dict:
-    """The config as a dict with every data root removed: a run id must not depend on where the data is."""
+    """The config as a dict with every data root and ``feature_cache`` removed: a run id must not depend on
+    where the data is, nor on whether frozen features were read from the cache (the numbers are the same)."""
     config = cfg.to_dict()
     config.pop("data_root", None)
+    config.pop("feature_cache", None)
     for loader in LOADERS:
         if loader in config:
             config[loader]["dataset"].pop("data_root", None)

@@ -11,19 +11,29 @@ from mmengine.runner import Runner
 
 from ravar_bench.engine.checkpoints import read_state_dict, store_weights
 from ravar_bench.engine.device import compute_device, ddp_wrapper_cfg
+from ravar_bench.engine.feature_cache import feature_cache_enabled
 
 BEST_METRIC = "ravar/mAP"
 
 
-def train(cfg: Config, work_dir: Path, launcher: str, cache_dir: Path, meta: dict) -> Path:
-    """Train ``cfg`` in ``work_dir`` (resuming from its last epoch checkpoint, if any) and store the
-    best epoch's weights in ``cache_dir``. Returns the cached weights' path."""
+def runner_config(cfg: Config, work_dir: Path, launcher: str) -> Config:
+    """A copy of ``cfg`` as the Runner gets it: work dir, launcher, resume, the DDP wrapper under a launcher and
+    the feature-cache hook when ``feature_cache`` is on."""
     cfg = cfg.copy()
     cfg.work_dir = str(work_dir)
     cfg.launcher = launcher
     cfg.resume = (work_dir / "last_checkpoint").is_file()
     if launcher != "none" and "model_wrapper_cfg" not in cfg:
         cfg.model_wrapper_cfg = ddp_wrapper_cfg(compute_device())
+    if feature_cache_enabled(cfg):
+        cfg.custom_hooks = [*cfg.get("custom_hooks", []), dict(type="FeatureCacheHook")]
+    return cfg
+
+
+def train(cfg: Config, work_dir: Path, launcher: str, cache_dir: Path, meta: dict) -> Path:
+    """Train ``cfg`` in ``work_dir`` (resuming from its last epoch checkpoint, if any) and store the
+    best epoch's weights in ``cache_dir``. Returns the cached weights' path."""
+    cfg = runner_config(cfg, work_dir, launcher)
     started = time.perf_counter()
     runner = Runner.from_cfg(cfg)
     runner.train()

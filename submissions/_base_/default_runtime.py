@@ -15,4 +15,7 @@ env_cfg = dict(cudnn_benchmark=False, mp_cfg=dict(mp_start_method="fork", opencv
                dist_cfg=dict(backend="gloo"))
 randomness = dict(seed=0, deterministic=False)
 log_level = "WARNING"
+# True: frozen encoders' outputs are computed once per clip and read from the user cache after that
+# (ravar_bench/engine/feature_cache.py, docs/MODELS.md); the same numbers, less compute.
+feature_cache = False
 log_processor = dict(type="LogProcessor", window_size=20, by_epoch=True)
