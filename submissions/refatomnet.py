@@ -13,10 +13,10 @@ meta = dict(display_name="RefAtomNet", group="Ours", paper="Peng et al., ECCV 20
 # The clip at RefAVA-Synth's native 128x96: a figure is too few pixels wide to shrink further.
 clip_size = (96, 128)
 # The CPU-scale visual encoder (docs/MODELS.md, "CPU scale"): the Q-Former reads one token per detected
-# person and frame of the whole clip (a conv stem + RoIAlign of the person's box + a temporal conv), with
+# person and frame of the whole clip (RoIAlign of the person's box from every frame + a small CNN + a temporal conv), with
 # the reference in its self-attention, in place of the frozen ViT-g's per-frame patches averaged over frames.
 model = dict(
-    person_tubes=dict(type="PersonTubeEncoder", width=64, dim=128, roi_size=(6, 3), max_frames=8, widen=0.5),
-    max_persons=6,
+    person_tubes=dict(type="PersonTubeEncoder", crop_size=(32, 16), width=64, dim=128, max_frames=8, widen=0.5),
+    max_persons=5,
     joint_qformer=True,
 )
