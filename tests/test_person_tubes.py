@@ -80,3 +80,43 @@ def test_refatomnet_visual_stream_sees_frame_order():
     forward = visual(tubes, False)
     assert forward.shape == (B, N, D)
     assert not torch.allclose(forward, visual(tubes, True))
+
+
+def test_referring_logits_score_each_person_against_the_truth():
+    """One logit per person slot (absent slots -inf); the target is the person detection overlapping the
+    ground-truth box best when that IoU is at least 0.5, else -1."""
+    model = build(person_tubes=TUBES, joint_qformer=True, max_persons=3).eval()
+    data = model.data_preprocessor(batch(), True)
+    samples = data["data_samples"]
+    samples[0].det_boxes = torch.tensor([[0.6, 0.1, 0.9, 0.9], [0.0, 0.0, 0.1, 0.1], [0.1, 0.2, 0.5, 0.8], [0, 0, 1, 1]])
+    samples[0].det_scores = torch.tensor([0.9, 0.5, 0.8, 0.1])       # names: person, chair, person, cup
+    with torch.no_grad():
+        logits, target = model.referring_logits(data["inputs"], samples)
+    assert logits.shape == (B, 3)
+    assert torch.isfinite(logits[0, :2]).all() and torch.isinf(logits[0, 2])  # two people detected
+    assert torch.isfinite(logits[1, 0]) and torch.isinf(logits[1, 1:]).all()  # none: the whole frame
+    assert target.tolist() == [1, -1]  # the second person (score order) is the truth; the frame box is not
+
+
+def test_referring_pretraining_learns_to_pick_the_person_and_skips_on_resume():
+    from types import SimpleNamespace
+
+    from ravar_bench.models.pretraining import ReferringPretrainHook, referring_loss
+
+    model = build(person_tubes=TUBES, joint_qformer=True, max_persons=3)
+    data = batch()
+    data["data_samples"][0].det_boxes = torch.tensor([[0.6, 0.1, 0.9, 0.9], [0, 0, 0.1, 0.1], [0.1, 0.2, 0.5, 0.8],
+                                                      [0, 0, 1, 1]])
+
+    def loss() -> float:
+        model.eval()
+        with torch.no_grad():
+            return float(referring_loss(*model.referring_logits(**model.data_preprocessor(data, True)))[0])
+
+    before = loss()
+    resumed = SimpleNamespace(model=model, train_dataloader=[data] * 30, iter=5)
+    ReferringPretrainHook(epochs=1, lr=1e-2).before_train(resumed)
+    assert loss() == before  # resuming: the checkpoint already holds the pretrained weights
+    ReferringPretrainHook(epochs=1, lr=1e-2).before_train(SimpleNamespace(model=model, train_dataloader=[data] * 30,
+                                                                          iter=0))
+    assert loss() < 0.5 * before
