@@ -26,7 +26,7 @@ DATASETS = _child(mmengine_registry.DATASETS, ["ravar_bench.data.dataset"])
 TRANSFORMS = _child(mmengine_registry.TRANSFORMS,
                     ["ravar_bench.data.transforms", "ravar_bench.perturbations.transform"])
 METRICS = _child(mmengine_registry.METRICS, ["ravar_bench.metrics.ravar_metric"])
-HOOKS = _child(mmengine_registry.HOOKS, ["ravar_bench.engine.progress", "ravar_bench.models.pretraining"])
+HOOKS = _child(mmengine_registry.HOOKS, ["ravar_bench.engine.progress"])
 # A new root: MMEngine has no notion of a test-time corruption.
 PERTURBATIONS = Registry("perturbation", scope=SCOPE, locations=["ravar_bench.perturbations"])
 

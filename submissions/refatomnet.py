@@ -20,7 +20,3 @@ model = dict(
     max_persons=5,
     joint_qformer=True,
 )
-# Referring pretraining (ravar_bench/models/pretraining.py): one pass of person-level image-text matching
-# over the training split before training, in place of the paper's pretrained BLIP-2 Q-Former.
-# (A config list replaces its base's, so the default progress hook is listed again.)
-custom_hooks = [dict(type="RichProgressHook"), dict(type="ReferringPretrainHook", epochs=1, lr=1e-3)]

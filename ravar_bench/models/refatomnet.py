@@ -8,7 +8,6 @@ from collections.abc import Sequence
 
 import torch
 from torch import nn
-from torchvision.ops import box_iou
 
 from ravar_bench.models.agent_attention import AgentBlock, AgentState, CrossStreamGuide
 from ravar_bench.models.base import RAVARBaseModel
@@ -152,30 +151,6 @@ class RefAtomNet(RAVARBaseModel):
                 people = dets.new_tensor([[0.0, 0.0, 1.0, 1.0]])
             boxes[row, : len(people)], mask[row, : len(people)] = people.to(device), 1
         return boxes, mask
-
-    def referring_logits(self, inputs: dict, data_samples: Sequence[RAVARDataSample]
-                         ) -> tuple[torch.Tensor, torch.Tensor]:
-        """BLIP-2's image-text matching per detected person (``ReferringPretrainHook``): the Q-Former reads one
-        person's tube with the reference in its self-attention; the match score is the mean query token
-        against the reference's first text token. -> logits [B,P] (absent people -inf) and the target [B]:
-        the person detection with the highest IoU >= 0.5 with the ground-truth box, -1 when none has."""
-        if self.person_tubes is None:
-            raise ValueError("referring pretraining needs person_tubes (the per-person memory) in the model config")
-        frames = inputs["frames"]
-        text = {k: v.to(frames.device) for k, v in self.tokenizer(_texts(data_samples)).items()}
-        boxes, present = self.person_boxes(data_samples, frames.device)
-        memory, _ = self.person_tubes(frames, boxes, present)
-        b, p = boxes.shape[:2]
-        ids, mask = (text[k].repeat_interleave(p, dim=0) for k in ("input_ids", "attention_mask"))
-        queries = self.blip2.query(memory.view(b * p, -1, memory.shape[-1]), None, ids, mask)   # [B*P,N,D]
-        reference = self.blip2.encode_text(text["input_ids"], text["attention_mask"])[:, 0]      # [B,D]
-        scores = (queries.mean(1).view(b, p, -1) * reference[:, None]).sum(-1) / reference.shape[-1] ** 0.5
-        logits = scores.masked_fill(present == 0, float("-inf"))
-        truth = torch.stack([s.gt_box for s in data_samples]).to(frames.device)
-        overlap = box_iou(truth, boxes.view(-1, 4)).view(b, b, p)[torch.arange(b), torch.arange(b)]
-        overlap = overlap.masked_fill(present == 0, 0.0)
-        best, index = overlap.max(dim=1)
-        return logits, torch.where(best >= 0.5, index, torch.full_like(index, -1))
 
     def location_tokens(self, data_samples: Sequence[RAVARDataSample], device: torch.device) -> torch.Tensor:
         """Eq. 2-3: ``FC(concat(box, BERT(name)))`` per detection, padded/masked, resampled to N -> [B,N,D]."""
