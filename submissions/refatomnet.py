@@ -20,3 +20,4 @@ model = dict(
     max_persons=5,
     joint_qformer=True,
 )
+# Learning rate: the schedule's 5e-4 won the protocol's val search (val mAP 18.0 against 13.6 at 2e-3).
