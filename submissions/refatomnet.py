@@ -12,9 +12,10 @@ meta = dict(display_name="RefAtomNet", group="Ours", paper="Peng et al., ECCV 20
             tables=["main", "ablation_modules", "ablation_fusion"])
 # The clip at RefAVA-Synth's native 128x96: a figure is too few pixels wide to shrink further.
 clip_size = (96, 128)
-# The CPU-scale visual encoder (docs/MODELS.md, "CPU scale"): the Q-Former reads one token per detected
-# person and frame of the whole clip (RoIAlign of the person's box from every frame + a small CNN + a temporal conv), with
-# the reference in its self-attention, in place of the frozen ViT-g's per-frame patches averaged over frames.
+# The CPU-scale visual encoder (docs/MODELS.md, "Eq. 1 at CPU scale"): the Q-Former reads one token per
+# detected person and frame of the whole clip (RoIAlign of the person's box from every frame, a small CNN,
+# a temporal conv), with the reference in its self-attention, in place of the frozen ViT-g's per-frame
+# patches averaged over frames.
 model = dict(
     person_tubes=dict(type="PersonTubeEncoder", crop_size=(32, 16), width=64, dim=128, max_frames=8, widen=0.5),
     max_persons=5,
