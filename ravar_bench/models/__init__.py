@@ -13,5 +13,5 @@ from ravar_bench.models.prior import PriorOnly
 from ravar_bench.models.refatomnet import RefAtomNet
 from ravar_bench.models.tokenizers import HashingTokenizer, PretrainedTokenizer
 
-__all__ = ["HashingTokenizer", "PretrainedTokenizer", "PriorOnly", "RAVARBaseModel", "RAVARDataPreprocessor",
-           "PersonTubeEncoder", "RAVARHead", "RefAtomNet", "count_parameters"]
+__all__ = ["HashingTokenizer", "PersonTubeEncoder", "PretrainedTokenizer", "PriorOnly", "RAVARBaseModel",
+           "RAVARDataPreprocessor", "RAVARHead", "RefAtomNet", "count_parameters"]

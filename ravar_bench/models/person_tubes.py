@@ -2,9 +2,9 @@
 
 Each person detection's key-frame box, widened so that a walker stays inside it over the clip, is cut
 from every frame with RoIAlign; a small CNN turns each cut into a token (only the people are convolved,
-not the whole frame); a temporal convolution over each person's frame tokens adds motion. The result is one token per (person, frame),
-masked where a sample has fewer detections than ``max_persons``. Used by RefAtomNet's CPU-scale
-configs in place of per-frame ViT patches (docs/MODELS.md, "CPU scale").
+not the whole frame); a temporal convolution over each person's frame tokens adds motion. The result is
+one token per (person, frame), masked where a sample has fewer detections than ``max_persons``. Used by
+RefAtomNet's CPU-scale configs in place of per-frame ViT patches (docs/MODELS.md, "Eq. 1 at CPU scale").
 """
 
 from __future__ import annotations
