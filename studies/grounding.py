@@ -164,7 +164,7 @@ def main() -> None:
         from ravar_bench.engine.provenance import device_info, git_state, package_versions
 
         record = {"study": "grounding", "arguments": vars(args), **study, "git": git_state(),
-                  "packages": package_versions(), "device": device_info()}
+                  "packages": package_versions(), "device": device_info(torch.device("cpu"))}
         atomic_write_bytes(args.out, json.dumps(record, indent=1).encode())
 
 

@@ -44,8 +44,10 @@ def test_training_identity_ignores_data_location_and_test_conditions() -> None:
     other_data = stable_hash(training_identity(cfg, {**MANIFESTS, "train": "c" * 64}))
     other_seed = stable_hash(training_identity(with_seed(cfg, 1), MANIFESTS))
     other_model = load_submission("submissions/ablations/wo_caaf.py").cfg
+    other_hook = with_seed(load_submission(SUBMISSION, ["default_hooks.checkpoint.save_best=ravar/AUROC"]).cfg, 0)
     assert len({here, other_data, other_seed, stable_hash(training_identity(other_model, MANIFESTS)),
-                stable_hash(training_identity(cfg, MANIFESTS, world_size=2))}) == 5
+                stable_hash(training_identity(cfg, MANIFESTS, world_size=2)),
+                stable_hash(training_identity(other_hook, MANIFESTS))}) == 6
 
 
 def test_cfg_options_reach_the_config() -> None:

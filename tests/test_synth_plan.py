@@ -70,7 +70,7 @@ def test_references_at_scale_single_out_one_person_each(default_plans):
             assert referents(scene.persons, stated) == [int(record.key.rsplit("___", 1)[1])]
             assert record.descriptions[0] != record.descriptions[1]
             stated_sizes.append(len(stated))
-    assert np.mean(np.array(stated_sizes) >= 2) > 0.6  # distractors share attributes: most need two or more
+    assert np.mean(np.array(stated_sizes) >= 2) > 0.5  # distractors share attributes: most need two or more
 
 
 def test_held_out_words_never_appear_in_training_references(train_references):

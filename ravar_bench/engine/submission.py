@@ -16,8 +16,11 @@ from ravar_bench.paths import list_configs
 
 LOADERS = ("train_dataloader", "val_dataloader", "test_dataloader")
 # The config entries that decide the trained weights; their hash keys the checkpoint cache.
+# Hooks are in: a hook may change the weights (a pretraining stage) or which epoch is kept (the
+# checkpoint hook's save_best); one that does not (the logger) costs a cache miss when it changes, never a
+# stale hit.
 TRAINING_KEYS = ("model", "train_dataloader", "val_dataloader", "val_evaluator", "optim_wrapper",
-                 "param_scheduler", "train_cfg", "randomness")
+                 "param_scheduler", "train_cfg", "randomness", "default_hooks", "custom_hooks")
 
 
 @dataclass(frozen=True)

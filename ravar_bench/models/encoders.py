@@ -44,8 +44,10 @@ class BLIP2Encoder(nn.Module):
     Q-Former's text path (BERT word/position embeddings, self-attention, text FFN) over a reference.
     """
 
-    def __init__(self, vision: dict, qformer: dict, num_query_tokens: int = 32,
+    def __init__(self, vision: dict | None, qformer: dict, num_query_tokens: int = 32,
                  pretrained: str | None = None) -> None:
+        """``vision=None`` builds no ViT: the Q-Former then reads memory tokens of width
+        ``qformer['encoder_hidden_size']`` given to :meth:`query` (RefAtomNet's person tubes)."""
         super().__init__()
         if pretrained is not None:
             path = require_local_path(pretrained, "pretrained_blip2")
@@ -56,10 +58,14 @@ class BLIP2Encoder(nn.Module):
             self.vision_model, self.query_tokens = source.vision_model, source.query_tokens
             self.embeddings, self.qformer = source.embeddings, source.qformer
             return
-        vision_cfg = Blip2VisionConfig(**vision)
-        qformer_cfg = Blip2QFormerConfig(**{**qformer, "encoder_hidden_size": vision_cfg.hidden_size,
-                                            "use_qformer_text_input": True})
-        self.vision_model = Blip2VisionModel(vision_cfg)
+        if vision is None:
+            self.vision_model = None
+            qformer_cfg = Blip2QFormerConfig(**{**qformer, "use_qformer_text_input": True})
+        else:
+            vision_cfg = Blip2VisionConfig(**vision)
+            qformer_cfg = Blip2QFormerConfig(**{**qformer, "encoder_hidden_size": vision_cfg.hidden_size,
+                                                "use_qformer_text_input": True})
+            self.vision_model = Blip2VisionModel(vision_cfg)
         self.query_tokens = nn.Parameter(torch.zeros(1, num_query_tokens, qformer_cfg.hidden_size))
         nn.init.normal_(self.query_tokens, std=qformer_cfg.initializer_range)
         self.embeddings = Blip2TextEmbeddings(qformer_cfg)
@@ -82,27 +88,36 @@ class BLIP2Encoder(nn.Module):
 
     def encode_frames(self, frames: torch.Tensor, text_ids: torch.Tensor | None = None,
                       text_mask: torch.Tensor | None = None) -> torch.Tensor:
-        """Frames [B,T,3,H,W] -> per-frame query tokens [B,T,Q,D].
-
-        With ``text_ids`` / ``text_mask`` [B,L] the queries share the Q-Former's self-attention with the
-        reference's tokens (BLIP-2's image-text matching mode), so they pick visual content for that text;
-        only the queries attend to the patches. Without them the queries see the image alone.
-        """
+        """Frames [B,T,3,H,W] -> per-frame query tokens [B,T,Q,D] over each frame's ViT patches (see :meth:`query`)."""
         b, t = frames.shape[:2]
         images = frames.flatten(0, 1)
         size = self.vision_model.config.image_size
         resized = tuple(images.shape[-2:]) != (size, size)
         patches = self.vision_model(pixel_values=images, interpolate_pos_encoding=resized).last_hidden_state
-        queries = self.query_tokens.expand(images.shape[0], -1, -1)
-        if text_ids is None:
-            tokens = self.qformer(query_embeds=queries, encoder_hidden_states=patches).last_hidden_state
-        else:
-            num_queries = queries.shape[1]
-            embeds = self.embeddings(input_ids=text_ids.repeat_interleave(t, dim=0), query_embeds=queries)
-            mask = torch.cat([text_mask.new_ones(b * t, num_queries), text_mask.repeat_interleave(t, dim=0)], dim=1)
-            tokens = self.qformer(query_embeds=embeds, query_length=num_queries, attention_mask=mask,
-                                  encoder_hidden_states=patches).last_hidden_state[:, :num_queries]
+        if text_ids is not None:
+            text_ids, text_mask = text_ids.repeat_interleave(t, dim=0), text_mask.repeat_interleave(t, dim=0)
+        tokens = self.query(patches, None, text_ids, text_mask)
         return tokens.view(b, t, *tokens.shape[1:])
+
+    def query(self, memory: torch.Tensor, memory_mask: torch.Tensor | None = None,
+              text_ids: torch.Tensor | None = None, text_mask: torch.Tensor | None = None) -> torch.Tensor:
+        """Memory tokens [B,S,E] (mask [B,S]) -> query tokens [B,Q,D] that cross-attend to them.
+
+        With ``text_ids`` / ``text_mask`` [B,L] the queries share the Q-Former's self-attention with the
+        reference's tokens (BLIP-2's image-text matching mode), so they pick memory content for that text.
+        """
+        queries = self.query_tokens.expand(memory.shape[0], -1, -1)
+        if memory_mask is not None:  # 4-D and broadcast over rows: transformers would expand a 2-D mask to
+            memory_mask = memory_mask[:, None, None, :].bool()  # queries + text, but only queries cross-attend
+        if text_ids is None:
+            return self.qformer(query_embeds=queries, encoder_hidden_states=memory,
+                                encoder_attention_mask=memory_mask).last_hidden_state
+        num_queries = queries.shape[1]
+        embeds = self.embeddings(input_ids=text_ids, query_embeds=queries)
+        mask = torch.cat([text_mask.new_ones(len(text_ids), num_queries), text_mask], dim=1)
+        return self.qformer(query_embeds=embeds, query_length=num_queries, attention_mask=mask,
+                            encoder_hidden_states=memory, encoder_attention_mask=memory_mask
+                            ).last_hidden_state[:, :num_queries]
 
     def encode_text(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
         """Token ids [B,L] -> Q-Former text-path token embeddings [B,L,D]."""

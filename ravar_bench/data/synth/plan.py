@@ -20,12 +20,13 @@ SPLITS = ("train", "val", "test")
 # Persons (samples) per split for each size preset.
 SIZES: dict[str, dict[str, int]] = {
     "tiny": {"train": 12, "val": 6, "test": 6},
-    "default": {"train": 2000, "val": 400, "test": 600},
+    "default": {"train": 5000, "val": 500, "test": 800},
 }
 FRAME_WIDTH, FRAME_HEIGHT = 128, 96
 ROWS: dict[str, tuple[float, float]] = {"front": (0.93, 1.0), "back": (0.70, 0.72)}  # feet y, scale
-ADULT_HEIGHT = 0.5  # standing adult height in the front row, as a fraction of the frame height
+ADULT_HEIGHT = 0.7  # standing adult height in the front row, as a fraction of the frame height
 CHILD_SCALE = 0.66
+PEOPLE_PER_SCENE = (0.3, 0.4, 0.3)  # probabilities of 2, 3 and 4 people
 PAIR_GAPS = {A.HUG: 0.28, A.HAND_SHAKE: 0.5, A.GIVE: 0.6, A.TAKE: 0.6}  # hip distance of a pair, in heights
 # Every scene is annotated at second 902, the first second whose 3-second window starts inside the
 # movie (frame 16); its frames 1..106 then form a contiguous AVA-style folder.
@@ -283,7 +284,7 @@ def plan_scene(seed: int, split: str, index: int) -> ScenePlan:
     styles = split_styles(split)
     style = styles[int(rng.integers(len(styles)))]
     while True:
-        n = int(rng.choice(np.arange(2, 7), p=[0.15, 0.25, 0.25, 0.2, 0.15]))
+        n = int(rng.choice(np.arange(2, 5), p=PEOPLE_PER_SCENE))
         looks = _sample_looks(rng, n)
         roles = _sample_roles(rng, n)
         layout = _layout(rng, roles, looks)

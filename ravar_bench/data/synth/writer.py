@@ -43,7 +43,7 @@ from ravar_bench.data.synth.plan import (
 from ravar_bench.data.synth.references import reference_pair
 from ravar_bench.data.synth.render import encode_jpeg, render_scene
 
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"
 MANIFEST_NAME = "refava_synth_manifest.json"
 _IN_PROGRESS_NAME = ".refava_synth_in_progress.json"
 

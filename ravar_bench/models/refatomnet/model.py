@@ -46,14 +46,18 @@ class RefAtomNet(RAVARBaseModel):
         joint_qformer: extract the visual tokens with the reference in the Q-Former's self-attention (Eq. 1
             read as F_Q(visual, text), BLIP-2's image-text matching mode); False extracts them from the
             frames alone, as the authors' release does. See docs/MODELS.md.
+        person_tubes: a :class:`PersonTubeEncoder` config: the Q-Former then reads one token per (detected
+            person, frame) of the whole clip instead of each frame's ViT patches (``vision`` is unused), so
+            the visual stream keeps motion and is made of people. CPU-scale configs use it.
+        max_persons: person detections (highest score first) that become tubes.
     """
 
     def __init__(self, vision: dict, qformer: dict, name_encoder: dict, tokenizer: dict, name_tokenizer: dict,
                  num_query_tokens: int = 32, max_detections: int = 16, det_score_thr: float = 0.0,
                  num_agents: int = 4, num_heads: int = 1, mlp_ratio: float = 4.0, fusion: str = "alsaf",
                  use_caaf: bool = True, use_catf: bool = True, use_location_stream: bool = True,
-                 joint_qformer: bool = False, pretrained_blip2: str | None = None, pretrained_bert: str | None = None,
-                 **base_kwargs) -> None:
+                 joint_qformer: bool = False, person_tubes: dict | None = None, max_persons: int = 6,
+                 pretrained_blip2: str | None = None, pretrained_bert: str | None = None, **base_kwargs) -> None:
         super().__init__(**base_kwargs)
         if fusion not in FUSIONS:
             raise ValueError(f"fusion: unknown kind {fusion!r}; expected one of {FUSIONS}")
@@ -61,7 +65,14 @@ class RefAtomNet(RAVARBaseModel):
         self.use_location_stream, self.joint_qformer = use_location_stream, joint_qformer
         self.max_detections, self.det_score_thr = max_detections, det_score_thr
 
-        self.blip2 = BLIP2Encoder(vision, qformer, num_query_tokens, pretrained_blip2)
+        self.max_persons = max_persons
+        if person_tubes is None:
+            self.person_tubes = None
+            self.blip2 = BLIP2Encoder(vision, qformer, num_query_tokens, pretrained_blip2)
+        else:
+            self.person_tubes = MODELS.build(person_tubes)
+            self.blip2 = BLIP2Encoder(None, {**qformer, "encoder_hidden_size": self.person_tubes.dim},
+                                      num_query_tokens)
         dim, num_tokens = self.blip2.dim, self.blip2.num_query_tokens
         self.tokenizer = MODELS.build(tokenizer)
         self._check_vocab("tokenizer", self.tokenizer.vocab_size, self.blip2.vocab_size)
@@ -94,11 +105,16 @@ class RefAtomNet(RAVARBaseModel):
         return ("visual", "text", "location") if self.use_location_stream else ("visual", "text")
 
     # --- token extraction (Eq. 1-3) -------------------------------------------------------------------------
-    def visual_tokens(self, frames: torch.Tensor, text: dict[str, torch.Tensor]) -> torch.Tensor:
-        """Eq. 1, visual: per-frame Q-Former query tokens averaged over frames -> [B,N,D]."""
-        if self.joint_qformer:
-            return self.blip2.encode_frames(frames, text["input_ids"], text["attention_mask"]).mean(dim=1)
-        return self.blip2.encode_frames(frames).mean(dim=1)
+    def visual_tokens(self, frames: torch.Tensor, text: dict[str, torch.Tensor],
+                      data_samples: Sequence[RAVARDataSample]) -> torch.Tensor:
+        """Eq. 1, visual: Q-Former query tokens [B,N,D], over the person tubes of the whole clip, or per frame
+        over ViT patches and averaged over frames (the authors' release)."""
+        ids, mask = (text["input_ids"], text["attention_mask"]) if self.joint_qformer else (None, None)
+        if self.person_tubes is not None:
+            boxes, present = self.person_boxes(data_samples, frames.device)
+            memory, memory_mask = self.person_tubes(frames, boxes, present)
+            return self.blip2.query(memory, memory_mask, ids, mask)
+        return self.blip2.encode_frames(frames, ids, mask).mean(dim=1)
 
     def text_tokens(self, text: dict[str, torch.Tensor]) -> torch.Tensor:
         """Eq. 1, reference: Q-Former text-path tokens, masked and resampled to N -> [B,N,D]."""
@@ -120,6 +136,21 @@ class RefAtomNet(RAVARBaseModel):
         order = [i for i in scores.argsort(descending=True, stable=True).tolist()
                  if scores[i] >= self.det_score_thr][: self.max_detections]
         return boxes[order], [names[i] for i in order]
+
+    def person_boxes(self, data_samples: Sequence[RAVARDataSample], device: torch.device
+                     ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Boxes [B,P,4] of each sample's most confident person detections (of those :meth:`_detections` keeps)
+        and their mask [B,P]; a sample
+        with none gets one masked-in whole-frame box, so the Q-Former always has memory to read."""
+        boxes = torch.zeros(len(data_samples), self.max_persons, 4, device=device)
+        mask = torch.zeros(len(data_samples), self.max_persons, device=device)
+        for row, sample in enumerate(data_samples):
+            dets, names = self._detections(sample)
+            people = dets[[i for i, name in enumerate(names) if name == "person"][: self.max_persons]]
+            if not len(people):
+                people = dets.new_tensor([[0.0, 0.0, 1.0, 1.0]])
+            boxes[row, : len(people)], mask[row, : len(people)] = people.to(device), 1
+        return boxes, mask
 
     def location_tokens(self, data_samples: Sequence[RAVARDataSample], device: torch.device) -> torch.Tensor:
         """Eq. 2-3: ``FC(concat(box, BERT(name)))`` per detection, padded/masked, resampled to N -> [B,N,D]."""
@@ -147,7 +178,7 @@ class RefAtomNet(RAVARBaseModel):
         """The token streams in use, each [B,N,D]."""
         frames = inputs["frames"]
         text = {k: v.to(frames.device) for k, v in self.tokenizer(_texts(data_samples)).items()}
-        streams = {"visual": self.visual_tokens(frames, text), "text": self.text_tokens(text)}
+        streams = {"visual": self.visual_tokens(frames, text, data_samples), "text": self.text_tokens(text)}
         if self.use_location_stream:
             streams["location"] = self.location_tokens(data_samples, frames.device)
         return streams
