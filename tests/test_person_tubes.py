@@ -4,7 +4,7 @@ absent people in the Q-Former, and a visual stream that sees the order of frames
 import torch
 
 from ravar_bench.models.encoders import BLIP2Encoder
-from ravar_bench.models.person_tubes import PersonTubeEncoder, widen_boxes
+from ravar_bench.models.refatomnet.person_tubes import PersonTubeEncoder, widen_boxes
 from tests.test_refatomnet import B, D, N, T, batch, build
 
 TUBES = dict(type="PersonTubeEncoder", crop_size=(8, 4), width=8, dim=D, max_frames=4, widen=0.5)

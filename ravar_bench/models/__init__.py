@@ -8,9 +8,9 @@ from ravar_bench.models.base import RAVARBaseModel
 from ravar_bench.models.data_preprocessor import RAVARDataPreprocessor
 from ravar_bench.models.heads import RAVARHead
 from ravar_bench.models.param_count import count_parameters
-from ravar_bench.models.person_tubes import PersonTubeEncoder
 from ravar_bench.models.prior import PriorOnly
 from ravar_bench.models.refatomnet import RefAtomNet
+from ravar_bench.models.refatomnet.person_tubes import PersonTubeEncoder
 from ravar_bench.models.tokenizers import HashingTokenizer, PretrainedTokenizer
 
 __all__ = ["HashingTokenizer", "PersonTubeEncoder", "PretrainedTokenizer", "PriorOnly", "RAVARBaseModel",
