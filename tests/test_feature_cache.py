@@ -165,7 +165,10 @@ def test_option_must_be_a_bool() -> None:
 
 
 # --- the tiny RefAVA, end to end -----------------------------------------------------------------------------
-FROZEN = "model.frozen_modules=('blip2.vision_model','name_encoder',)"
+# The CPU RefAtomNet with the paper's visual path (per-frame ViT patches, no person tubes) and its encoders
+# frozen, as at paper scale.
+FROZEN = ["model.person_tubes=None", "model.joint_qformer=False", "clip_size=(64,64,)", "model.vision.image_size=64",
+          "model.frozen_modules=('blip2.vision_model','name_encoder',)"]
 FAST = ["train_cfg.max_epochs=2", *(f"{loader}_dataloader.{key}" for loader in ("train", "val", "test")
                                      for key in ("num_workers=0", "persistent_workers=False"))]
 
@@ -187,7 +190,7 @@ def run_tiny(tiny: Path, tmp: Path, cache: bool, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(blip2.Blip2VisionModel, "forward", counting)
     monkeypatch.setenv("RAVAR_BENCH_CACHE", str(tmp / f"cache-{cache}"))
     status = main(["run", "submissions/refatomnet.py", "--data-root", str(tiny), "--work-dir", str(tmp / f"wd-{cache}"),
-                   "--results-dir", str(tmp / f"results-{cache}"), "--cfg-options", FROZEN, f"feature_cache={cache}",
+                   "--results-dir", str(tmp / f"results-{cache}"), "--cfg-options", *FROZEN, f"feature_cache={cache}",
                    *FAST])
     assert status == 0
     (path,) = (tmp / f"results-{cache}").rglob("results.json")
