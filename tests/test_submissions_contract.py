@@ -39,6 +39,6 @@ def test_contract_batch_has_a_sample_without_detections(data_root: Path) -> None
 
     batch = contract_batch(load_submission(str(SUBMISSIONS / "refatomnet.py")).cfg, data_root)
     assert [len(s.det_boxes) for s in batch["data_samples"]] == [2, 0]
-    assert [tuple(x.shape) for x in batch["inputs"]["frames"]] == [(8, 3, 64, 64)] * 2
+    assert [tuple(x.shape) for x in batch["inputs"]["frames"]] == [(8, 3, 96, 128)] * 2  # native RefAVA-Synth frames
     assert [tuple(x.shape) for x in batch["inputs"]["keyframe"]] == [(3, 128, 128)] * 2
     assert {x.dtype for x in batch["inputs"]["frames"]} == {torch.uint8}

@@ -187,6 +187,9 @@ def test_runner_cfg(cfg: Config, folder: Path, work_dir: Path, description: str)
     the throw-away ``work_dir``, no launcher (the harness has set up any process group already)."""
     cfg = copy.deepcopy(cfg)
     cfg.work_dir = str(work_dir)
+    # MMEngine keeps one visualizer per experiment name, by default the start second: a test started in the
+    # same second as an earlier Runner would get that one, whose folder may be gone. The folder's name is unique.
+    cfg.experiment_name = work_dir.name
     cfg.launcher = "none"
     cfg.load_from, cfg.resume = None, False
     cfg.test_cfg = dict(type="ResumableTestLoop", folder=str(folder), description=description,

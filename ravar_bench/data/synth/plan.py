@@ -19,7 +19,7 @@ from ravar_bench.data.synth.styles import Style, split_styles
 SPLITS = ("train", "val", "test")
 # Persons (samples) per split for each size preset.
 SIZES: dict[str, dict[str, int]] = {
-    "tiny": {"train": 12, "val": 6, "test": 6},
+    "tiny": {"train": 12, "val": 8, "test": 8},  # at least 3 test clips: the shuffled-text control needs them
     "default": {"train": 5000, "val": 500, "test": 800},
 }
 FRAME_WIDTH, FRAME_HEIGHT = 128, 96
