@@ -26,11 +26,8 @@ from mmengine.runner import Runner
 from ravar_bench.data.synth import generate
 from ravar_bench.engine.submission import load_submission, with_data_root
 from ravar_bench.engine.training import runner_config
+from ravar_bench.testing.runs import FROZEN_ENCODER_OPTIONS
 
-# The CPU RefAtomNet with the paper's visual path (per-frame ViT patches, no person tubes) and its encoders
-# frozen, as at paper scale.
-FROZEN = ["model.person_tubes=None", "model.joint_qformer=False", "clip_size=(64,64,)", "model.vision.image_size=64",
-          "model.frozen_modules=('blip2.vision_model','name_encoder',)"]
 LOADERS = [f"{loader}_dataloader.{key}" for loader in ("train", "val")
            for key in ("num_workers=0", "persistent_workers=False")]
 HEAVY = ["model.vision.num_hidden_layers=8", "clip_size=(112,112,)", "model.vision.image_size=112"]
@@ -53,7 +50,7 @@ class EpochTimer(Hook):
 def epoch_seconds(data: Path, epochs: int, cache: bool, extra: list[str], folder: Path) -> tuple[list[float], float]:
     """Train-loop seconds per epoch and the last val mAP of one training in a fresh user cache."""
     os.environ["RAVAR_BENCH_CACHE"] = str(folder / f"cache-{cache}")
-    options = [*FROZEN, f"train_cfg.max_epochs={epochs}", f"feature_cache={cache}", *LOADERS, *extra]
+    options = [*FROZEN_ENCODER_OPTIONS, f"train_cfg.max_epochs={epochs}", f"feature_cache={cache}", *LOADERS, *extra]
     cfg = with_data_root(load_submission("submissions/refatomnet.py", options).cfg, data)
     runner = Runner.from_cfg(runner_config(cfg, folder / f"wd-{cache}", "none"))
     timer = EpochTimer()

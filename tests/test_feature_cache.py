@@ -17,6 +17,7 @@ from transformers.modeling_outputs import BaseModelOutput
 from ravar_bench.engine.feature_cache import check_deterministic, feature_cache_enabled
 from ravar_bench.errors import UserError
 from ravar_bench.models.feature_cache import enable_feature_cache, frozen_module_names
+from ravar_bench.testing.runs import FROZEN_ENCODER_OPTIONS
 
 
 class Encoder(nn.Module):
@@ -165,10 +166,6 @@ def test_option_must_be_a_bool() -> None:
 
 
 # --- the tiny RefAVA, end to end -----------------------------------------------------------------------------
-# The CPU RefAtomNet with the paper's visual path (per-frame ViT patches, no person tubes) and its encoders
-# frozen, as at paper scale.
-FROZEN = ["model.person_tubes=None", "model.joint_qformer=False", "clip_size=(64,64,)", "model.vision.image_size=64",
-          "model.frozen_modules=('blip2.vision_model','name_encoder',)"]
 FAST = ["train_cfg.max_epochs=2", *(f"{loader}_dataloader.{key}" for loader in ("train", "val", "test")
                                      for key in ("num_workers=0", "persistent_workers=False"))]
 
@@ -190,8 +187,8 @@ def run_tiny(tiny: Path, tmp: Path, cache: bool, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(blip2.Blip2VisionModel, "forward", counting)
     monkeypatch.setenv("RAVAR_BENCH_CACHE", str(tmp / f"cache-{cache}"))
     status = main(["run", "submissions/refatomnet.py", "--data-root", str(tiny), "--work-dir", str(tmp / f"wd-{cache}"),
-                   "--results-dir", str(tmp / f"results-{cache}"), "--cfg-options", *FROZEN, f"feature_cache={cache}",
-                   *FAST])
+                   "--results-dir", str(tmp / f"results-{cache}"), "--cfg-options", *FROZEN_ENCODER_OPTIONS,
+                   f"feature_cache={cache}", *FAST])
     assert status == 0
     (path,) = (tmp / f"results-{cache}").rglob("results.json")
     return path, calls[0]

@@ -147,7 +147,7 @@ def test_location_stream_uses_top_detections_and_masks_padding():
     assert names == ["person", "person", "chair"]  # scores 0.9, 0.8, 0.5 kept; 0.1 beyond max_detections
     torch.testing.assert_close(boxes, data["data_samples"][0].det_boxes[[0, 2, 1]])
     # the empty sample's tokens are the resampler bias alone: no detection content
-    tokens = model.location_tokens(data["data_samples"], torch.device("cpu"))
+    tokens = model.location_tokens([model._detections(s) for s in data["data_samples"]], torch.device("cpu"))
     bias = model.loc_resampler.linear.bias.detach()
     torch.testing.assert_close(tokens[1], bias[:, None].expand(N, D))
 

@@ -16,6 +16,8 @@ from ravar_bench.models.refatomnet.fusions import LATE_FUSIONS, build_late_fusio
 from ravar_bench.registry import MODELS
 from ravar_bench.structures import RAVARDataSample
 
+Detections = tuple[torch.Tensor, list[str]]  # one sample's kept detection boxes [K,4] and category names
+
 FUSIONS = ("alsaf", *LATE_FUSIONS)  # agent-attention fusion (the paper's) and the registered late fusions
 
 
@@ -106,12 +108,12 @@ class RefAtomNet(RAVARBaseModel):
 
     # --- token extraction (Eq. 1-3) -------------------------------------------------------------------------
     def visual_tokens(self, frames: torch.Tensor, text: dict[str, torch.Tensor],
-                      data_samples: Sequence[RAVARDataSample]) -> torch.Tensor:
+                      detections: Sequence[Detections]) -> torch.Tensor:
         """Eq. 1, visual: Q-Former query tokens [B,N,D], over the person tubes of the whole clip, or per frame
         over ViT patches and averaged over frames (the authors' release)."""
         ids, mask = (text["input_ids"], text["attention_mask"]) if self.joint_qformer else (None, None)
         if self.person_tubes is not None:
-            boxes, present = self.person_boxes(data_samples, frames.device)
+            boxes, present = self.person_boxes(detections, frames.device)
             memory, memory_mask = self.person_tubes(frames, boxes, present)
             return self.blip2.query(memory, memory_mask, ids, mask)
         return self.blip2.encode_frames(frames, ids, mask).mean(dim=1)
@@ -121,40 +123,38 @@ class RefAtomNet(RAVARBaseModel):
         tokens = self.blip2.encode_text(text["input_ids"], text["attention_mask"])
         return self.text_resampler(tokens, text["attention_mask"])
 
-    def _detections(self, sample: RAVARDataSample) -> tuple[torch.Tensor, list[str]]:
+    def _detections(self, sample: RAVARDataSample) -> Detections:
         """Confident detections of one sample, highest score first, at most ``max_detections``."""
         for field in ("det_boxes", "det_scores", "det_names"):
             if field not in sample:
-                raise KeyError(f"location stream: data_sample.{field} is missing on sample "
+                raise KeyError(f"detections: data_sample.{field} is missing on sample "
                                f"{sample.metainfo.get('key', '?')} (use an empty one when there are no detections)")
         boxes = torch.as_tensor(sample.det_boxes, dtype=torch.float32).reshape(-1, 4)
         scores = torch.as_tensor(sample.det_scores, dtype=torch.float32).reshape(-1)
         names = list(sample.det_names)
         if not len(boxes) == len(scores) == len(names):
-            raise ValueError(f"location stream: det_boxes ({len(boxes)}), det_scores ({len(scores)}) and "
+            raise ValueError(f"detections: det_boxes ({len(boxes)}), det_scores ({len(scores)}) and "
                              f"det_names ({len(names)}) differ in length on {sample.metainfo.get('key', '?')}")
         order = [i for i in scores.argsort(descending=True, stable=True).tolist()
                  if scores[i] >= self.det_score_thr][: self.max_detections]
         return boxes[order], [names[i] for i in order]
 
-    def person_boxes(self, data_samples: Sequence[RAVARDataSample], device: torch.device
+    def person_boxes(self, detections: Sequence[Detections], device: torch.device
                      ) -> tuple[torch.Tensor, torch.Tensor]:
         """Boxes [B,P,4] of each sample's most confident person detections (of those :meth:`_detections` keeps)
-        and their mask [B,P]; a sample
-        with none gets one masked-in whole-frame box, so the Q-Former always has memory to read."""
-        boxes = torch.zeros(len(data_samples), self.max_persons, 4, device=device)
-        mask = torch.zeros(len(data_samples), self.max_persons, device=device)
-        for row, sample in enumerate(data_samples):
-            dets, names = self._detections(sample)
+        and their mask [B,P]; a sample with none gets one masked-in whole-frame box, so the Q-Former always
+        has memory to read."""
+        boxes = torch.zeros(len(detections), self.max_persons, 4, device=device)
+        mask = torch.zeros(len(detections), self.max_persons, device=device)
+        for row, (dets, names) in enumerate(detections):
             people = dets[[i for i, name in enumerate(names) if name == "person"][: self.max_persons]]
             if not len(people):
                 people = dets.new_tensor([[0.0, 0.0, 1.0, 1.0]])
             boxes[row, : len(people)], mask[row, : len(people)] = people.to(device), 1
         return boxes, mask
 
-    def location_tokens(self, data_samples: Sequence[RAVARDataSample], device: torch.device) -> torch.Tensor:
+    def location_tokens(self, dets: Sequence[Detections], device: torch.device) -> torch.Tensor:
         """Eq. 2-3: ``FC(concat(box, BERT(name)))`` per detection, padded/masked, resampled to N -> [B,N,D]."""
-        dets = [self._detections(s) for s in data_samples]
         vocab = sorted({name for _, names in dets for name in names})
         b, m = len(dets), self.max_detections
         name_dim = self.name_encoder.dim
@@ -178,9 +178,11 @@ class RefAtomNet(RAVARBaseModel):
         """The token streams in use, each [B,N,D]."""
         frames = inputs["frames"]
         text = {k: v.to(frames.device) for k, v in self.tokenizer(_texts(data_samples)).items()}
-        streams = {"visual": self.visual_tokens(frames, text, data_samples), "text": self.text_tokens(text)}
+        needs_detections = self.use_location_stream or self.person_tubes is not None
+        detections = [self._detections(s) for s in data_samples] if needs_detections else []
+        streams = {"visual": self.visual_tokens(frames, text, detections), "text": self.text_tokens(text)}
         if self.use_location_stream:
-            streams["location"] = self.location_tokens(data_samples, frames.device)
+            streams["location"] = self.location_tokens(detections, frames.device)
         return streams
 
     # --- fusion (Eq. 4-12) ----------------------------------------------------------------------------------
