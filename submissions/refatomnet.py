@@ -13,12 +13,16 @@ meta = dict(display_name="RefAtomNet", group="Ours", paper="Peng et al., ECCV 20
 # The clip at RefAVA-Synth's native 128x96: a figure is too few pixels wide to shrink further.
 clip_size = (96, 128)
 # The CPU-scale visual encoder (docs/MODELS.md, "Eq. 1 at CPU scale"): the Q-Former reads one token per
-# detected person and frame of the whole clip (RoIAlign of the person's box from every frame, a small CNN,
-# a temporal conv), with the reference in its self-attention, in place of the frozen ViT-g's per-frame
-# patches averaged over frames.
+# frame of the referred person's tube (RoIAlign of the person's box from every frame, a small 3D CNN),
+# with the reference in its self-attention, in place of the frozen ViT-g's per-frame patches averaged
+# over frames.
 model = dict(
-    person_tubes=dict(type="PersonTubeEncoder", crop_size=(32, 16), width=64, dim=128, max_frames=8, widen=0.5),
+    person_tubes=dict(type="PersonTubeEncoder", crop_size=(32, 24), width=64, dim=128, max_frames=8, widen=0.5),
     max_persons=5,
     joint_qformer=True,
+    # The referring pointer (docs/MODELS.md): grounding learnt from the person that overlaps the true box;
+    # the visual stream reads only the chosen person's tube and the box head refines that person's box.
+    pointer=dict(type="ReferringPointer", crop_size=(32, 16), width=32, dim=128),
+    loss_ground_weight=1.0,
 )
 # Learning rate: the schedule's 5e-4 won the protocol's val search (val mAP 18.0 against 13.6 at 2e-3).

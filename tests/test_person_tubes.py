@@ -72,7 +72,7 @@ def test_refatomnet_visual_stream_sees_frame_order():
         if reverse:
             data["inputs"]["frames"] = data["inputs"]["frames"].flip(1)
         with torch.no_grad():
-            return model.extract_streams(data["inputs"], data["data_samples"])["visual"]
+            return model.extract_streams(data["inputs"], data["data_samples"])[0]["visual"]
 
     averaged = build().eval()
     torch.testing.assert_close(visual(averaged, False), visual(averaged, True))

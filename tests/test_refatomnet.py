@@ -119,7 +119,7 @@ def test_caaf_catf_use_other_streams_and_are_inert_when_off():
 def test_stream_and_equation_shapes_and_eq12():
     model = build().eval()
     data = model.data_preprocessor(batch())
-    streams = model.extract_streams(data["inputs"], data["data_samples"])
+    streams = model.extract_streams(data["inputs"], data["data_samples"])[0]
     assert list(streams) == ["visual", "text", "location"]
     assert all(s.shape == (B, N, D) for s in streams.values())
     per_frame = model.blip2.encode_frames(data["inputs"]["frames"])
@@ -159,7 +159,7 @@ def test_visual_stream_ignores_text_only_through_fusion():
         outs = []
         for text in ("the man in red on the left", "a tall person wearing a blue hat"):
             data = model.data_preprocessor(batch(text0=text))
-            streams = model.extract_streams(data["inputs"], data["data_samples"])
+            streams = model.extract_streams(data["inputs"], data["data_samples"])[0]
             _, states = model.fuse(streams)
             outs.append(states["visual"].out[0])
         assert torch.allclose(outs[0], outs[1]) != changes
@@ -265,7 +265,7 @@ def test_joint_qformer_conditions_the_visual_tokens_on_the_reference(joint: bool
     def visual(text: str) -> torch.Tensor:
         data = model.data_preprocessor(batch(text0=text), False)
         with torch.no_grad():
-            return model.extract_streams(data["inputs"], data["data_samples"])["visual"]
+            return model.extract_streams(data["inputs"], data["data_samples"])[0]["visual"]
 
     first, second = visual("the man in red on the left"), visual("a child in a green hat at the back")
     assert first.shape == (B, N, D)

@@ -11,7 +11,8 @@ from ravar_bench.models.param_count import count_parameters
 from ravar_bench.models.prior import PriorOnly
 from ravar_bench.models.refatomnet import RefAtomNet
 from ravar_bench.models.refatomnet.person_tubes import PersonTubeEncoder
+from ravar_bench.models.refatomnet.pointer import ReferringPointer
 from ravar_bench.models.tokenizers import HashingTokenizer, PretrainedTokenizer
 
 __all__ = ["HashingTokenizer", "PersonTubeEncoder", "PretrainedTokenizer", "PriorOnly", "RAVARBaseModel",
-           "RAVARDataPreprocessor", "RAVARHead", "RefAtomNet", "count_parameters"]
+           "RAVARDataPreprocessor", "RAVARHead", "RefAtomNet", "ReferringPointer", "count_parameters"]

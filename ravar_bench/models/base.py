@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import torch
 import torch.nn.functional as F
@@ -13,7 +14,7 @@ from ravar_bench.registry import MODELS
 from ravar_bench.structures import RAVARDataSample
 
 
-def _gt_stack(data_samples: Sequence[RAVARDataSample], field: str) -> torch.Tensor:
+def gt_stack(data_samples: Sequence[RAVARDataSample], field: str) -> torch.Tensor:
     """Stack one ground-truth field of every sample, naming the field when it is missing."""
     missing = [s.metainfo.get("key", i) for i, s in enumerate(data_samples) if field not in s]
     if missing:
@@ -21,12 +22,23 @@ def _gt_stack(data_samples: Sequence[RAVARDataSample], field: str) -> torch.Tens
     return torch.stack([torch.as_tensor(getattr(s, field)).float() for s in data_samples])
 
 
+@dataclass
+class Encoded:
+    """What an encoder hands the head: the pooled feature [B, D], its own training losses, and optionally a
+    box [B, 4] it chose for the head to refine (an anchored head)."""
+
+    pooled: torch.Tensor
+    losses: dict[str, torch.Tensor] = field(default_factory=dict)
+    box_anchor: torch.Tensor | None = None
+
+
 class RAVARBaseModel(BaseModel):
     """Base for RAVAR models: subclasses implement ``encode(inputs, data_samples) -> pooled [B, D]``.
 
     A subclass builds its encoders, then calls ``finish_init(D)`` (builds ``head``, applies freezing).
 
-    ``mode="loss"``: ``loss_cls = w_cls * BCEWithLogits``, ``loss_box = w_box * MSE``;
+    ``mode="loss"``: ``loss_cls = w_cls * BCEWithLogits``, ``loss_box = w_box * MSE``, plus any losses of the
+    encoder itself (``encode_for_head``);
     ``mode="predict"``: data samples with ``pred_scores`` (sigmoid) and ``pred_box``;
     ``mode="tensor"``: ``(logits [B, C], boxes [B, 4])``.
     Modules named in ``frozen_modules`` (attribute paths) get no gradient and stay in eval mode.
@@ -71,6 +83,10 @@ class RAVARBaseModel(BaseModel):
         """Pooled clip-and-reference feature [B, D]; the one method a RAVAR model must implement."""
         raise NotImplementedError(f"{type(self).__name__} must implement encode(inputs, data_samples)")
 
+    def encode_for_head(self, inputs: dict, data_samples: Sequence[RAVARDataSample], training: bool) -> Encoded:
+        """The pooled feature, plus (when a model overrides this) its own training losses and a box anchor."""
+        return Encoded(self.encode(inputs, data_samples))
+
     def forward(self, inputs: dict, data_samples: Sequence[RAVARDataSample] | None = None,
                 mode: str = "tensor"):
         """Dispatch on ``mode`` in {"loss", "predict", "tensor"}."""
@@ -78,18 +94,19 @@ class RAVARBaseModel(BaseModel):
             raise ValueError(f"mode must be 'loss', 'predict' or 'tensor', got {mode!r}")
         if data_samples is None:
             raise ValueError(f"{type(self).__name__}.forward needs data_samples (the reference text lives there)")
-        logits, boxes = self.head(self.encode(inputs, data_samples))
+        encoded = self.encode_for_head(inputs, data_samples, training=mode == "loss")
+        logits, boxes = self.head(encoded.pooled, encoded.box_anchor)
         if mode == "tensor":
             return logits, boxes
         if mode == "loss":
-            return self.loss(logits, boxes, data_samples)
+            return {**self.loss(logits, boxes, data_samples), **encoded.losses}
         return self.predict(logits, boxes, data_samples)
 
     def loss(self, logits: torch.Tensor, boxes: torch.Tensor,
              data_samples: Sequence[RAVARDataSample]) -> dict[str, torch.Tensor]:
         """Weighted multi-label BCE on logits and MSE on the normalised box."""
-        gt_labels = _gt_stack(data_samples, "gt_labels").to(logits.device)
-        gt_box = _gt_stack(data_samples, "gt_box").to(boxes.device)
+        gt_labels = gt_stack(data_samples, "gt_labels").to(logits.device)
+        gt_box = gt_stack(data_samples, "gt_box").to(boxes.device)
         if gt_labels.shape != logits.shape or gt_box.shape != boxes.shape:
             raise ValueError(f"gt_labels {tuple(gt_labels.shape)} / gt_box {tuple(gt_box.shape)} do not match "
                              f"the predictions {tuple(logits.shape)} / {tuple(boxes.shape)}")

@@ -30,6 +30,15 @@ def centre_size_to_corners(box: torch.Tensor) -> torch.Tensor:
     return torch.cat([centre - size / 2, centre + size / 2], dim=-1)
 
 
+def refine_box(anchor: torch.Tensor, delta: torch.Tensor) -> torch.Tensor:
+    """Corners of ``anchor`` [...,4] moved by ``delta`` [...,4] in the R-CNN parametrisation: the centre by
+    ``delta[:2]`` anchor sizes, the size scaled by ``exp(delta[2:])`` (clamped to e^±4); clipped to [0, 1]."""
+    size = anchor[..., 2:] - anchor[..., :2]
+    centre = anchor[..., :2] + size / 2 + size * delta[..., :2]
+    size = size * delta[..., 2:].clamp(-4.0, 4.0).exp()
+    return centre_size_to_corners(torch.cat([centre, size], dim=-1)).clamp(0.0, 1.0)
+
+
 @MODELS.register_module()
 class RAVARHead(nn.Module):
     """MLP class head -> ``num_classes`` logits; MLP box head -> one normalised x1, y1, x2, y2 box.
@@ -40,15 +49,29 @@ class RAVARHead(nn.Module):
     bias starts at the logit of ``prior_prob`` (RetinaNet's prior initialisation): most of the 80
     labels are negative for any person, and starting there keeps early BCE steps from being spent on
     learning that.
+
+    With ``anchored=True`` the box head instead refines a box the model chose (``anchor``, e.g. a person
+    detection; :func:`refine_box`), starting from it exactly (its last layer starts at zero).
     """
 
     def __init__(self, in_dim: int, num_classes: int = 80, cls_hidden: Sequence[int] = (512, 256),
-                 box_hidden: Sequence[int] = (512, 128), dropout: float = 0.2, prior_prob: float = 0.03) -> None:
+                 box_hidden: Sequence[int] = (512, 128), dropout: float = 0.2, prior_prob: float = 0.03,
+                 anchored: bool = False) -> None:
         super().__init__()
         self.cls_head = mlp(in_dim, cls_hidden, num_classes, dropout)
         self.box_head = mlp(in_dim, box_hidden, 4)
+        self.anchored = anchored
         nn.init.constant_(self.cls_head[-1].bias, math.log(prior_prob / (1 - prior_prob)))
+        if anchored:
+            nn.init.zeros_(self.box_head[-1].weight)
+            nn.init.zeros_(self.box_head[-1].bias)
 
-    def forward(self, pooled: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """[B, D] -> (logits [B, num_classes], boxes [B, 4] as x1, y1, x2, y2)."""
-        return self.cls_head(pooled), centre_size_to_corners(self.box_head(pooled).sigmoid())
+    def forward(self, pooled: torch.Tensor, anchor: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+        """[B, D] (and anchor boxes [B, 4] when anchored) -> (logits [B, num_classes], boxes [B, 4] as x1, y1,
+        x2, y2)."""
+        if self.anchored != (anchor is not None):
+            raise ValueError("RAVARHead: an anchored head needs the model's box anchor, and only it takes one "
+                             f"(anchored={self.anchored}, anchor given: {anchor is not None})")
+        box = self.box_head(pooled)
+        box = refine_box(anchor, box) if self.anchored else centre_size_to_corners(box.sigmoid())
+        return self.cls_head(pooled), box

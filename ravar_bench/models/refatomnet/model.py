@@ -7,12 +7,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
-from ravar_bench.models.base import RAVARBaseModel
+from ravar_bench.models.base import Encoded, RAVARBaseModel, gt_stack
 from ravar_bench.models.encoders import BLIP2Encoder, NameEncoder, TokenResampler
 from ravar_bench.models.refatomnet.agent_attention import AgentBlock, AgentState, CrossStreamGuide
 from ravar_bench.models.refatomnet.fusions import LATE_FUSIONS, build_late_fusion
+from ravar_bench.models.refatomnet.pointer import grounding_targets
 from ravar_bench.registry import MODELS
 from ravar_bench.structures import RAVARDataSample
 
@@ -52,6 +54,11 @@ class RefAtomNet(RAVARBaseModel):
             person, frame) of the whole clip instead of each frame's ViT patches (``vision`` is unused), so
             the visual stream keeps motion and is made of people. CPU-scale configs use it.
         max_persons: person detections (highest score first) that become tubes.
+        pointer: a :class:`ReferringPointer` config (only with ``person_tubes``): it scores each person
+            detection against the reference and learns from ``loss_ground`` (cross-entropy on the person
+            that overlaps the ground-truth box, weight ``loss_ground_weight``); the visual stream then reads
+            only the chosen person's tube (the overlapping one in training, the pointer's choice otherwise)
+            and the head is anchored: its box head refines the chosen person's box.
     """
 
     def __init__(self, vision: dict, qformer: dict, name_encoder: dict, tokenizer: dict, name_tokenizer: dict,
@@ -59,6 +66,7 @@ class RefAtomNet(RAVARBaseModel):
                  num_agents: int = 4, num_heads: int = 1, mlp_ratio: float = 4.0, fusion: str = "alsaf",
                  use_caaf: bool = True, use_catf: bool = True, use_location_stream: bool = True,
                  joint_qformer: bool = False, person_tubes: dict | None = None, max_persons: int = 6,
+                 pointer: dict | None = None, loss_ground_weight: float = 1.0,
                  pretrained_blip2: str | None = None, pretrained_bert: str | None = None, **base_kwargs) -> None:
         super().__init__(**base_kwargs)
         if fusion not in FUSIONS:
@@ -76,6 +84,11 @@ class RefAtomNet(RAVARBaseModel):
             self.blip2 = BLIP2Encoder(None, {**qformer, "encoder_hidden_size": self.person_tubes.dim},
                                       num_query_tokens)
         dim, num_tokens = self.blip2.dim, self.blip2.num_query_tokens
+        if pointer is not None and self.person_tubes is None:
+            raise ValueError("pointer: the referring pointer chooses among person tubes; set person_tubes too")
+        self.pointer = None if pointer is None else MODELS.build({**pointer, "text_dim": dim})
+        self.head_cfg["anchored"] = pointer is not None
+        self.loss_ground_weight = loss_ground_weight
         self.tokenizer = MODELS.build(tokenizer)
         self._check_vocab("tokenizer", self.tokenizer.vocab_size, self.blip2.vocab_size)
         self.text_resampler = TokenResampler(self.tokenizer.max_length, num_tokens)
@@ -107,21 +120,42 @@ class RefAtomNet(RAVARBaseModel):
         return ("visual", "text", "location") if self.use_location_stream else ("visual", "text")
 
     # --- token extraction (Eq. 1-3) -------------------------------------------------------------------------
-    def visual_tokens(self, frames: torch.Tensor, text: dict[str, torch.Tensor],
-                      detections: Sequence[Detections]) -> torch.Tensor:
-        """Eq. 1, visual: Q-Former query tokens [B,N,D], over the person tubes of the whole clip, or per frame
-        over ViT patches and averaged over frames (the authors' release)."""
+    def visual_tokens(self, inputs: dict, text: dict[str, torch.Tensor], detections: Sequence[Detections],
+                      reference: torch.Tensor, gt_boxes: torch.Tensor | None
+                      ) -> tuple[torch.Tensor, dict[str, torch.Tensor], torch.Tensor | None]:
+        """Eq. 1, visual: Q-Former query tokens [B,N,D], over the person tubes of the whole clip (only the
+        pointer's choice when there is a pointer), or per frame over ViT patches and averaged over frames
+        (the authors' release). Also the pointer's losses when ``gt_boxes`` [B,4] are given (training) and
+        the chosen person's box [B,4] (None without a pointer)."""
+        frames = inputs["frames"]
         ids, mask = (text["input_ids"], text["attention_mask"]) if self.joint_qformer else (None, None)
-        if self.person_tubes is not None:
-            boxes, present = self.person_boxes(detections, frames.device)
-            memory, memory_mask = self.person_tubes(frames, boxes, present)
-            return self.blip2.query(memory, memory_mask, ids, mask)
-        return self.blip2.encode_frames(frames, ids, mask).mean(dim=1)
+        if self.person_tubes is None:
+            return self.blip2.encode_frames(frames, ids, mask).mean(dim=1), {}, None
+        boxes, present = self.person_boxes(detections, frames.device)
+        losses, chosen_box = {}, None
+        if self.pointer is not None:
+            logits = self.pointer(inputs["keyframe"], boxes, present, reference, text["attention_mask"])
+            chosen, losses = self.choose(logits, boxes, present, gt_boxes)
+            chosen_box = boxes[torch.arange(len(boxes), device=boxes.device), chosen]
+            boxes, present = chosen_box[:, None], present.new_ones(len(boxes), 1)
+        memory, memory_mask = self.person_tubes(frames, boxes, present)
+        return self.blip2.query(memory, memory_mask, ids, mask), losses, chosen_box
 
-    def text_tokens(self, text: dict[str, torch.Tensor]) -> torch.Tensor:
-        """Eq. 1, reference: Q-Former text-path tokens, masked and resampled to N -> [B,N,D]."""
-        tokens = self.blip2.encode_text(text["input_ids"], text["attention_mask"])
-        return self.text_resampler(tokens, text["attention_mask"])
+    def choose(self, logits: torch.Tensor, boxes: torch.Tensor, present: torch.Tensor,
+               gt_boxes: torch.Tensor | None) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
+        """The person [B] the visual stream reads: the pointer's highest score, or in training (``gt_boxes``
+        given) the person on the truth where one overlaps it; then also ``loss_ground`` and the pointer's
+        training accuracy ``acc_ground``."""
+        chosen = logits.argmax(dim=1)
+        if gt_boxes is None:
+            return chosen, {}
+        target, reachable = grounding_targets(gt_boxes, boxes, present)
+        weight = reachable.to(logits.dtype)
+        count = weight.sum().clamp(min=1)
+        ce = F.cross_entropy(logits, target, reduction="none")
+        losses = {"loss_ground": self.loss_ground_weight * (ce * weight).sum() / count,
+                  "acc_ground": ((chosen == target).to(logits.dtype) * weight).sum().detach() / count}
+        return torch.where(reachable, target, chosen), losses
 
     def _detections(self, sample: RAVARDataSample) -> Detections:
         """Confident detections of one sample, highest score first, at most ``max_detections``."""
@@ -174,16 +208,21 @@ class RefAtomNet(RAVARBaseModel):
                 mask[row, :n] = 1
         return self.loc_resampler(self.loc_proj(feats), mask)
 
-    def extract_streams(self, inputs: dict, data_samples: Sequence[RAVARDataSample]) -> dict[str, torch.Tensor]:
-        """The token streams in use, each [B,N,D]."""
-        frames = inputs["frames"]
-        text = {k: v.to(frames.device) for k, v in self.tokenizer(_texts(data_samples)).items()}
+    def extract_streams(self, inputs: dict, data_samples: Sequence[RAVARDataSample], training: bool = False
+                        ) -> tuple[dict[str, torch.Tensor], dict[str, torch.Tensor], torch.Tensor | None]:
+        """The token streams in use, each [B,N,D], the pointer's losses (when ``training``) and its chosen box.
+        The reference stream (Eq. 1) is the Q-Former text path's tokens, masked and resampled to N."""
+        device = inputs["frames"].device
+        text = {k: v.to(device) for k, v in self.tokenizer(_texts(data_samples)).items()}
+        reference = self.blip2.encode_text(text["input_ids"], text["attention_mask"])
         needs_detections = self.use_location_stream or self.person_tubes is not None
         detections = [self._detections(s) for s in data_samples] if needs_detections else []
-        streams = {"visual": self.visual_tokens(frames, text, detections), "text": self.text_tokens(text)}
+        gt_boxes = gt_stack(data_samples, "gt_box").to(device) if training and self.pointer else None
+        visual, losses, chosen_box = self.visual_tokens(inputs, text, detections, reference, gt_boxes)
+        streams = {"visual": visual, "text": self.text_resampler(reference, text["attention_mask"])}
         if self.use_location_stream:
-            streams["location"] = self.location_tokens(detections, frames.device)
-        return streams
+            streams["location"] = self.location_tokens(detections, device)
+        return streams, losses, chosen_box
 
     # --- fusion (Eq. 4-12) ----------------------------------------------------------------------------------
     def fuse(self, streams: dict[str, torch.Tensor]) -> tuple[torch.Tensor, dict[str, AgentState]]:
@@ -200,6 +239,11 @@ class RefAtomNet(RAVARBaseModel):
         pooled = torch.stack([outputs[n].mean(dim=1) for n in self.stream_names]).mean(0)   # Eq. 12
         return pooled, states
 
+    def encode_for_head(self, inputs: dict, data_samples: Sequence[RAVARDataSample], training: bool) -> Encoded:
+        """Pooled feature [B,D] for the heads, the pointer's losses when training, and its chosen box."""
+        streams, losses, chosen_box = self.extract_streams(inputs, data_samples, training)
+        return Encoded(self.fuse(streams)[0], losses, chosen_box)
+
     def encode(self, inputs: dict, data_samples: Sequence[RAVARDataSample]) -> torch.Tensor:
         """Pooled feature [B,D] for the heads."""
-        return self.fuse(self.extract_streams(inputs, data_samples))[0]
+        return self.encode_for_head(inputs, data_samples, training=False).pooled

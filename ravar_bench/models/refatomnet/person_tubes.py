@@ -1,8 +1,8 @@
-"""Person-tube tokens: what each detected person looks like and does over the clip, as Q-Former memory.
+"""Person tubes: what each detected person looks like and does over the clip, as Q-Former memory.
 
 Each person detection's key-frame box, widened so that a walker stays inside it over the clip, is cut
-from every frame with RoIAlign; a small CNN turns each cut into a token (only the people are convolved,
-not the whole frame); a temporal convolution over each person's frame tokens adds motion. The result is
+from every frame with RoIAlign; a small 3D CNN turns each person's stack of cuts into one token per
+frame (only the people are convolved, not the whole frame, and the 3D kernels see motion). The result is
 one token per (person, frame), masked where a sample has fewer detections than ``max_persons``. Used by
 RefAtomNet's CPU-scale configs in place of per-frame ViT patches (docs/MODELS.md, "Eq. 1 at CPU scale").
 """
@@ -16,10 +16,10 @@ from torchvision.ops import roi_align
 from ravar_bench.registry import MODELS
 
 
-def _conv(cin: int, cout: int, stride: int) -> nn.Sequential:
-    """3x3 convolution, group norm, GELU."""
-    return nn.Sequential(nn.Conv2d(cin, cout, 3, stride=stride, padding=1, bias=False), nn.GroupNorm(8, cout),
-                         nn.GELU())
+def conv_block(cin: int, cout: int, stride: int | tuple[int, ...], dims: int = 2) -> nn.Sequential:
+    """3x3 (2-D) or 3x3x3 (3-D) convolution, group norm, GELU."""
+    conv = nn.Conv2d if dims == 2 else nn.Conv3d
+    return nn.Sequential(conv(cin, cout, 3, stride=stride, padding=1, bias=False), nn.GroupNorm(8, cout), nn.GELU())
 
 
 def widen_boxes(boxes: torch.Tensor, widen: float) -> torch.Tensor:
@@ -29,13 +29,23 @@ def widen_boxes(boxes: torch.Tensor, widen: float) -> torch.Tensor:
     return torch.stack([x1 - pad, y1, x2 + pad, y2], dim=-1).clamp(0.0, 1.0)
 
 
+def cut_boxes(images: torch.Tensor, boxes: torch.Tensor, size: tuple[int, int]) -> torch.Tensor:
+    """RoIAlign of normalised boxes [N,M,4] from images [N,3,H,W] -> cuts [N*M,3,*size], image-major."""
+    n, m = boxes.shape[:2]
+    h, w = images.shape[-2:]
+    pixels = (boxes * boxes.new_tensor([w, h, w, h])).reshape(-1, 4)
+    index = torch.arange(n, device=images.device, dtype=pixels.dtype).repeat_interleave(m)
+    return roi_align(images, torch.cat([index[:, None], pixels], dim=1), size, aligned=True)
+
+
 @MODELS.register_module()
 class PersonTubeEncoder(nn.Module):
     """Frames [B,T,3,H,W] and person boxes [B,M,4] -> tokens [B,M*T,dim] and their mask [B,M*T].
 
     Args:
         crop_size: (height, width) in pixels of each person cut.
-        width: channels of the CNN's last stage (stride 4 on the cut, flattened so top and bottom stay apart).
+        width: channels of the 3D CNN's last stage (stride 4 in space, 1 in time; each frame's map is
+            flattened into its token, so top and bottom stay apart).
         dim: token width (the Q-Former's ``encoder_hidden_size``).
         max_frames: the longest clip the time embedding covers.
         widen: box widths added on each side of the key-frame box for the other frames.
@@ -45,12 +55,12 @@ class PersonTubeEncoder(nn.Module):
                  max_frames: int = 16, widen: float = 0.5) -> None:
         super().__init__()
         self.crop_size, self.widen = tuple(crop_size), widen
-        self.cnn = nn.Sequential(_conv(3, 16, 1), _conv(16, 32, 2), _conv(32, width, 2))
+        self.cnn = nn.Sequential(conv_block(3, 16, 1, dims=3), conv_block(16, 32, (1, 2, 2), dims=3),
+                                 conv_block(32, width, (1, 2, 2), dims=3))
         self.embed = nn.Linear(width * (self.crop_size[0] // 4) * (self.crop_size[1] // 4), dim)
         self.box_embed = nn.Linear(4, dim)
         self.time_embed = nn.Parameter(torch.zeros(max_frames, dim))
         nn.init.normal_(self.time_embed, std=0.02)
-        self.motion = nn.Conv1d(dim, dim, kernel_size=3, padding=1)
         self.norm = nn.LayerNorm(dim)
 
     @property
@@ -61,17 +71,14 @@ class PersonTubeEncoder(nn.Module):
     def forward(self, frames: torch.Tensor, boxes: torch.Tensor, mask: torch.Tensor
                 ) -> tuple[torch.Tensor, torch.Tensor]:
         """Tokens ordered person-major ([p0 t0, p0 t1, ...]) and the mask repeated over frames."""
-        b, t, _, h, w = frames.shape
+        b, t = frames.shape[:2]
         m = boxes.shape[1]
         if t > self.time_embed.shape[0]:
             raise ValueError(f"PersonTubeEncoder: clip of {t} frames exceeds max_frames={self.time_embed.shape[0]}")
-        scale = boxes.new_tensor([w, h, w, h])
-        cut = (widen_boxes(boxes, self.widen) * scale).unsqueeze(1).expand(b, t, m, 4).reshape(-1, 4)
-        image_index = torch.arange(b * t, device=frames.device, dtype=cut.dtype).repeat_interleave(m)
-        crops = roi_align(frames.flatten(0, 1), torch.cat([image_index[:, None], cut], dim=1), self.crop_size,
-                          aligned=True)                                               # [B*T*M,3,h',w']
-        tokens = self.embed(self.cnn(crops).flatten(1)).view(b, t, m, -1).transpose(1, 2)   # [B,M,T,D]
-        tokens = tokens + self.box_embed(boxes)[:, :, None] + self.time_embed[:t]
-        moving = self.motion(tokens.reshape(b * m, t, -1).transpose(1, 2)).transpose(1, 2)
-        tokens = self.norm(tokens + moving.reshape(b, m, t, -1))
+        wide = widen_boxes(boxes, self.widen).unsqueeze(1).expand(b, t, m, 4).reshape(b * t, m, 4)
+        crops = cut_boxes(frames.flatten(0, 1), wide, self.crop_size)                    # [B*T*M,3,h',w']
+        tubes = crops.view(b, t, m, *crops.shape[1:]).permute(0, 2, 3, 1, 4, 5).flatten(0, 1)  # [B*M,3,T,h',w']
+        maps = self.cnn(tubes).transpose(1, 2).flatten(2)                                 # [B*M,T,C*h*w]
+        tokens = self.embed(maps).view(b, m, t, -1)
+        tokens = self.norm(tokens + self.box_embed(boxes)[:, :, None] + self.time_embed[:t])
         return tokens.reshape(b, m * t, -1), mask.repeat_interleave(t, dim=1)
