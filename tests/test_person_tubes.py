@@ -7,12 +7,12 @@ from ravar_bench.models.encoders import BLIP2Encoder
 from ravar_bench.models.refatomnet.person_tubes import PersonTubeEncoder, widen_boxes
 from tests.test_refatomnet import B, D, N, T, batch, build
 
-TUBES = dict(type="PersonTubeEncoder", crop_size=(8, 4), width=8, dim=D, max_frames=4, widen=0.5)
+TUBES = dict(type="PersonTubeEncoder", crop_size=(16, 16), width=8, dim=D, max_frames=4, widen=0.5)
 
 
 def encoder() -> PersonTubeEncoder:
     torch.manual_seed(0)
-    return PersonTubeEncoder(crop_size=(8, 4), width=8, dim=D, max_frames=4, widen=0.5).eval()
+    return PersonTubeEncoder(crop_size=(16, 16), width=8, dim=D, max_frames=4, widen=0.5).eval()
 
 
 def test_widen_boxes_grows_sideways_and_clips():

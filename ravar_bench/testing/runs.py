@@ -8,9 +8,11 @@ from pathlib import Path
 from ravar_bench.engine.results import condition_name, run_dir, write_run
 
 # `--cfg-options` that turn submissions/refatomnet.py into the paper's visual path (per-frame ViT patches,
-# no person tubes) with its encoders frozen, as at paper scale: the feature cache's test and benchmark.
-FROZEN_ENCODER_OPTIONS = ("model.person_tubes=None", "model.joint_qformer=False", "clip_size=(64,64,)",
-                          "model.vision.image_size=64", "model.frozen_modules=('blip2.vision_model','name_encoder',)")
+# no person tubes, no pointer) with its encoders frozen, as at paper scale: the feature cache's test and
+# benchmark.
+FROZEN_ENCODER_OPTIONS = ("model.person_tubes=None", "model.pointer=None", "model.joint_qformer=False",
+                          "clip_size=(64,64,)", "model.vision.image_size=64",
+                          "model.frozen_modules=('blip2.vision_model','name_encoder',)")
 
 
 def estimate(value: float, half_width: float = 0.05, shift: float = 0.0) -> dict:

@@ -1,13 +1,16 @@
 """Person tubes: what each detected person looks like and does over the clip, as Q-Former memory.
 
 Each person detection's key-frame box, widened so that a walker stays inside it over the clip, is cut
-from every frame with RoIAlign; a small 3D CNN turns each person's stack of cuts into one token per
-frame (only the people are convolved, not the whole frame, and the 3D kernels see motion). The result is
+from every frame with RoIAlign; a small 3D CNN (the learnability study's, docs/STUDIES.md) turns each
+person's stack of cuts into one token per frame (only the people are convolved, not the whole frame, and
+the 3D kernels see motion). The result is
 one token per (person, frame), masked where a sample has fewer detections than ``max_persons``. Used by
 RefAtomNet's CPU-scale configs in place of per-frame ViT patches (docs/MODELS.md, "Eq. 1 at CPU scale").
 """
 
 from __future__ import annotations
+
+import math
 
 import torch
 from torch import nn
@@ -16,10 +19,16 @@ from torchvision.ops import roi_align
 from ravar_bench.registry import MODELS
 
 
-def conv_block(cin: int, cout: int, stride: int | tuple[int, ...], dims: int = 2) -> nn.Sequential:
-    """3x3 (2-D) or 3x3x3 (3-D) convolution, group norm, GELU."""
-    conv = nn.Conv2d if dims == 2 else nn.Conv3d
-    return nn.Sequential(conv(cin, cout, 3, stride=stride, padding=1, bias=False), nn.GroupNorm(8, cout), nn.GELU())
+def conv_block(cin: int, cout: int, stride: int) -> nn.Sequential:
+    """3x3 convolution, group norm (8 groups, fewer for narrow layers), GELU."""
+    return nn.Sequential(nn.Conv2d(cin, cout, 3, stride=stride, padding=1, bias=False),
+                         nn.GroupNorm(math.gcd(8, cout), cout), nn.GELU())
+
+
+def tube_block(cin: int, cout: int) -> nn.Sequential:
+    """3x3x3 convolution, batch norm, ReLU, then 2x2 spatial max pooling (time kept)."""
+    return nn.Sequential(nn.Conv3d(cin, cout, 3, padding=1, bias=False), nn.BatchNorm3d(cout), nn.ReLU(inplace=True),
+                         nn.MaxPool3d((1, 2, 2)))
 
 
 def widen_boxes(boxes: torch.Tensor, widen: float) -> torch.Tensor:
@@ -44,8 +53,9 @@ class PersonTubeEncoder(nn.Module):
 
     Args:
         crop_size: (height, width) in pixels of each person cut.
-        width: channels of the 3D CNN's last stage (stride 4 in space, 1 in time; each frame's map is
-            flattened into its token, so top and bottom stay apart).
+        width: channels of the 3D CNN's last stages (four blocks of width/4, width/2, width and width
+            channels, each halving the cut's height and width, none the time; each frame's map is flattened
+            into its token, so top and bottom stay apart).
         dim: token width (the Q-Former's ``encoder_hidden_size``).
         max_frames: the longest clip the time embedding covers.
         widen: box widths added on each side of the key-frame box for the other frames.
@@ -55,9 +65,9 @@ class PersonTubeEncoder(nn.Module):
                  max_frames: int = 16, widen: float = 0.5) -> None:
         super().__init__()
         self.crop_size, self.widen = tuple(crop_size), widen
-        self.cnn = nn.Sequential(conv_block(3, 16, 1, dims=3), conv_block(16, 32, (1, 2, 2), dims=3),
-                                 conv_block(32, width, (1, 2, 2), dims=3))
-        self.embed = nn.Linear(width * (self.crop_size[0] // 4) * (self.crop_size[1] // 4), dim)
+        self.cnn = nn.Sequential(tube_block(3, width // 4), tube_block(width // 4, width // 2),
+                                 tube_block(width // 2, width), tube_block(width, width))
+        self.embed = nn.Linear(width * (self.crop_size[0] // 16) * (self.crop_size[1] // 16), dim)
         self.box_embed = nn.Linear(4, dim)
         self.time_embed = nn.Parameter(torch.zeros(max_frames, dim))
         nn.init.normal_(self.time_embed, std=0.02)
