@@ -20,12 +20,13 @@ def test_widen_boxes_grows_sideways_and_clips():
     torch.testing.assert_close(widen_boxes(boxes, 0.5), torch.tensor([[0.3, 0.2, 0.7, 0.8], [0.0, 0.1, 0.3, 0.9]]))
 
 
-def test_tokens_are_person_major_with_the_mask_repeated_over_frames():
+def test_tokens_are_person_major_with_the_mask_repeated_over_frames_and_one_summary_per_person():
     frames = torch.rand(B, T, 3, 24, 32)
     boxes = torch.tensor([[[0.1, 0.1, 0.3, 0.9], [0.6, 0.2, 0.8, 0.9], [0, 0, 0, 0]]] * B)
     mask = torch.tensor([[1.0, 1.0, 0.0], [1.0, 0.0, 0.0]])
-    tokens, token_mask = encoder()(frames, boxes, mask)
+    tokens, token_mask, summaries = encoder()(frames, boxes, mask)
     assert tokens.shape == (B, 3 * T, D)
+    assert summaries.shape == (B, 3, 8)  # the last stage's width
     torch.testing.assert_close(token_mask, mask.repeat_interleave(T, dim=1))
 
 

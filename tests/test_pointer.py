@@ -119,9 +119,42 @@ def test_training_adds_the_grounding_loss_and_it_trains_the_pointer_and_the_text
     assert model.person_tubes.cnn[0][0].weight.grad is None  # the tubes learn from the action and box losses
 
 
+def test_the_tube_loss_classifies_the_truth_persons_tube_summary_and_trains_the_tubes():
+    """``loss_tube`` is the weighted BCE of the tube classifier on the summary of the person on the truth, over
+    the samples whose truth a person overlaps: sample 0 (RIGHT) only; it reaches the 3D CNN."""
+    model = build(**POINTER, loss_tube_weight=3.0).eval()
+    prepared = model.data_preprocessor(two_people_batch(RIGHT), True)
+    losses = model(**prepared, mode="loss")
+    assert set(losses) == {"loss_cls", "loss_box", "loss_ground", "acc_ground", "loss_tube"}
+    summary = model.person_tubes(prepared["inputs"]["frames"][:1], torch.tensor([[RIGHT]]), torch.ones(1, 1))[2][:, 0]
+    labels = prepared["data_samples"][0].gt_labels.float()[None]
+    expected = 3.0 * torch.nn.functional.binary_cross_entropy_with_logits(model.tube_classifier(summary), labels)
+    torch.testing.assert_close(losses["loss_tube"], expected)
+    model.zero_grad()
+    losses["loss_tube"].backward()
+    assert model.person_tubes.cnn[0][0].weight.grad.abs().sum() > 0
+    assert model.head.cls_head[0].weight.grad is None  # training only: the heads do not see it
+
+
+def test_the_tube_residual_adds_the_chosen_persons_summary_to_every_visual_token():
+    """Visual tokens = the Q-Former's tokens + W (summary of the person read); here the person on the truth."""
+    model = build(**POINTER, tube_residual=True).eval()
+    with_skip, _ = visual_stream(model, two_people_batch(RIGHT), training=True)
+    residual, model.tube_residual = model.tube_residual, None
+    without, _ = visual_stream(model, two_people_batch(RIGHT), training=True)
+    frames = model.data_preprocessor(two_people_batch(RIGHT), False)["inputs"]["frames"][:1]
+    with torch.no_grad():
+        skip = residual(model.person_tubes(frames, torch.tensor([[RIGHT]]), torch.ones(1, 1))[2][0, 0])
+    torch.testing.assert_close(with_skip, without + skip)
+    assert with_skip.shape == without.shape and not torch.allclose(skip, torch.zeros_like(skip))
+
+
 def test_a_pointer_without_person_tubes_is_refused():
     with pytest.raises(ValueError, match="person_tubes"):
         build(pointer=dict(type="ReferringPointer"))
+    for key, value in (("loss_tube_weight", 1.0), ("tube_residual", True)):
+        with pytest.raises(ValueError, match=key):
+            build(person_tubes=TUBES, joint_qformer=True, **{key: value})
 
 
 def test_refatomnet_with_a_pointer_predicts_a_refinement_of_the_chosen_persons_box():

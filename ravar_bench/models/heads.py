@@ -66,6 +66,11 @@ class RAVARHead(nn.Module):
             nn.init.zeros_(self.box_head[-1].weight)
             nn.init.zeros_(self.box_head[-1].bias)
 
+    @property
+    def num_classes(self) -> int:
+        """Number of class logits."""
+        return self.cls_head[-1].out_features
+
     def forward(self, pooled: torch.Tensor, anchor: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
         """[B, D] (and anchor boxes [B, 4] when anchored) -> (logits [B, num_classes], boxes [B, 4] as x1, y1,
         x2, y2)."""

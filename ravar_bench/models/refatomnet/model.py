@@ -5,6 +5,7 @@ agent attention with cross-stream agent-attention (CAAF) and agent-token (CATF) 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import torch
 import torch.nn.functional as F
@@ -19,6 +20,13 @@ from ravar_bench.registry import MODELS
 from ravar_bench.structures import RAVARDataSample
 
 Detections = tuple[torch.Tensor, list[str]]  # one sample's kept detection boxes [K,4] and category names
+
+
+class Truth(NamedTuple):
+    """The training batch's ground truth that the pointer and the tube classifier learn from."""
+
+    boxes: torch.Tensor   # [B,4] normalised x1,y1,x2,y2
+    labels: torch.Tensor  # [B,C] multi-hot
 
 FUSIONS = ("alsaf", *LATE_FUSIONS)  # agent-attention fusion (the paper's) and the registered late fusions
 
@@ -59,6 +67,13 @@ class RefAtomNet(RAVARBaseModel):
             that overlaps the ground-truth box, weight ``loss_ground_weight``); the visual stream then reads
             only the chosen person's tube (the overlapping one in training, the pointer's choice otherwise)
             and the head is anchored: its box head refines the chosen person's box.
+        loss_tube_weight: with a pointer and a weight above 0, a linear classifier on the chosen person's
+            tube summary learns the actions too (``loss_tube``, BCE, on samples whose person was detected):
+            deep supervision that gives the 3D CNN a short path to the labels. Training only; predictions
+            come from the heads on the Eq. 12 feature.
+        tube_residual: with a pointer, add a linear map of the chosen person's tube summary to every visual
+            token the Q-Former returns (a skip past the from-scratch Q-Former, so the visual stream carries
+            what the 3D CNN saw from the first step).
     """
 
     def __init__(self, vision: dict, qformer: dict, name_encoder: dict, tokenizer: dict, name_tokenizer: dict,
@@ -66,7 +81,8 @@ class RefAtomNet(RAVARBaseModel):
                  num_agents: int = 4, num_heads: int = 1, mlp_ratio: float = 4.0, fusion: str = "alsaf",
                  use_caaf: bool = True, use_catf: bool = True, use_location_stream: bool = True,
                  joint_qformer: bool = False, person_tubes: dict | None = None, max_persons: int = 6,
-                 pointer: dict | None = None, loss_ground_weight: float = 1.0,
+                 pointer: dict | None = None, loss_ground_weight: float = 1.0, loss_tube_weight: float = 0.0,
+                 tube_residual: bool = False,
                  pretrained_blip2: str | None = None, pretrained_bert: str | None = None, **base_kwargs) -> None:
         super().__init__(**base_kwargs)
         if fusion not in FUSIONS:
@@ -89,6 +105,10 @@ class RefAtomNet(RAVARBaseModel):
         self.pointer = None if pointer is None else MODELS.build({**pointer, "text_dim": dim})
         self.head_cfg["anchored"] = pointer is not None
         self.loss_ground_weight = loss_ground_weight
+        for key, value in (("loss_tube_weight", loss_tube_weight > 0), ("tube_residual", tube_residual)):
+            if value and self.pointer is None:
+                raise ValueError(f"{key}: it reads the tube of the pointer's chosen person; set pointer too")
+        self.loss_tube_weight = loss_tube_weight
         self.tokenizer = MODELS.build(tokenizer)
         self._check_vocab("tokenizer", self.tokenizer.vocab_size, self.blip2.vocab_size)
         self.text_resampler = TokenResampler(self.tokenizer.max_length, num_tokens)
@@ -106,6 +126,12 @@ class RefAtomNet(RAVARBaseModel):
         else:
             self.late_fusion = build_late_fusion(fusion, dim, num_streams, num_heads, mlp_ratio)
         self.finish_init(dim)
+        self.tube_residual = nn.Linear(self.person_tubes.summary_dim, dim) if tube_residual else None
+        self.tube_classifier = None
+        if loss_tube_weight > 0:
+            self.tube_classifier = nn.Linear(self.person_tubes.summary_dim, self.head.num_classes)
+            with torch.no_grad():  # start at the head's class prior
+                self.tube_classifier.bias.copy_(self.head.cls_head[-1].bias)
 
     @staticmethod
     def _check_vocab(key: str, tokenizer_vocab: int, embedding_rows: int) -> None:
@@ -121,41 +147,53 @@ class RefAtomNet(RAVARBaseModel):
 
     # --- token extraction (Eq. 1-3) -------------------------------------------------------------------------
     def visual_tokens(self, inputs: dict, text: dict[str, torch.Tensor], detections: Sequence[Detections],
-                      reference: torch.Tensor, gt_boxes: torch.Tensor | None
+                      reference: torch.Tensor, truth: Truth | None
                       ) -> tuple[torch.Tensor, dict[str, torch.Tensor], torch.Tensor | None]:
         """Eq. 1, visual: Q-Former query tokens [B,N,D], over the person tubes of the whole clip (only the
         pointer's choice when there is a pointer), or per frame over ViT patches and averaged over frames
-        (the authors' release). Also the pointer's losses when ``gt_boxes`` [B,4] are given (training) and
-        the chosen person's box [B,4] (None without a pointer)."""
+        (the authors' release). Also the pointer's and the tube's losses when ``truth`` is given (training)
+        and the chosen person's box [B,4] (None without a pointer)."""
         frames = inputs["frames"]
         ids, mask = (text["input_ids"], text["attention_mask"]) if self.joint_qformer else (None, None)
         if self.person_tubes is None:
             return self.blip2.encode_frames(frames, ids, mask).mean(dim=1), {}, None
         boxes, present = self.person_boxes(detections, frames.device)
-        losses, chosen_box = {}, None
+        losses, chosen_box, reachable = {}, None, None
         if self.pointer is not None:
             logits = self.pointer(inputs["keyframe"], boxes, present, reference, text["attention_mask"])
-            chosen, losses = self.choose(logits, boxes, present, gt_boxes)
+            chosen, losses, reachable = self.choose(logits, boxes, present, truth)
             chosen_box = boxes[torch.arange(len(boxes), device=boxes.device), chosen]
             boxes, present = chosen_box[:, None], present.new_ones(len(boxes), 1)
-        memory, memory_mask = self.person_tubes(frames, boxes, present)
-        return self.blip2.query(memory, memory_mask, ids, mask), losses, chosen_box
+        memory, memory_mask, summaries = self.person_tubes(frames, boxes, present)
+        if self.tube_classifier is not None and truth is not None:
+            losses["loss_tube"] = self.tube_loss(summaries[:, 0], truth.labels, reachable)
+        tokens = self.blip2.query(memory, memory_mask, ids, mask)
+        if self.tube_residual is not None:
+            tokens = tokens + self.tube_residual(summaries[:, 0])[:, None]
+        return tokens, losses, chosen_box
 
-    def choose(self, logits: torch.Tensor, boxes: torch.Tensor, present: torch.Tensor,
-               gt_boxes: torch.Tensor | None) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
-        """The person [B] the visual stream reads: the pointer's highest score, or in training (``gt_boxes``
-        given) the person on the truth where one overlaps it; then also ``loss_ground`` and the pointer's
-        training accuracy ``acc_ground``."""
+    def choose(self, logits: torch.Tensor, boxes: torch.Tensor, present: torch.Tensor, truth: Truth | None
+               ) -> tuple[torch.Tensor, dict[str, torch.Tensor], torch.Tensor | None]:
+        """The person [B] the visual stream reads: the pointer's highest score, or in training (``truth``
+        given) the person on the truth where one overlaps it; then also ``loss_ground``, the pointer's
+        training accuracy ``acc_ground`` and which samples had their person detected [B]."""
         chosen = logits.argmax(dim=1)
-        if gt_boxes is None:
-            return chosen, {}
-        target, reachable = grounding_targets(gt_boxes, boxes, present)
+        if truth is None:
+            return chosen, {}, None
+        target, reachable = grounding_targets(truth.boxes, boxes, present)
         weight = reachable.to(logits.dtype)
         count = weight.sum().clamp(min=1)
         ce = F.cross_entropy(logits, target, reduction="none")
         losses = {"loss_ground": self.loss_ground_weight * (ce * weight).sum() / count,
                   "acc_ground": ((chosen == target).to(logits.dtype) * weight).sum().detach() / count}
-        return torch.where(reachable, target, chosen), losses
+        return torch.where(reachable, target, chosen), losses, reachable
+
+    def tube_loss(self, summaries: torch.Tensor, labels: torch.Tensor, reachable: torch.Tensor) -> torch.Tensor:
+        """``loss_tube``: weighted BCE of the tube classifier on the chosen persons' summaries [B,C], over the
+        samples whose person was detected (the others read someone else's tube)."""
+        bce = F.binary_cross_entropy_with_logits(self.tube_classifier(summaries), labels, reduction="none").mean(1)
+        weight = reachable.to(bce.dtype)
+        return self.loss_tube_weight * (bce * weight).sum() / weight.sum().clamp(min=1)
 
     def _detections(self, sample: RAVARDataSample) -> Detections:
         """Confident detections of one sample, highest score first, at most ``max_detections``."""
@@ -217,8 +255,9 @@ class RefAtomNet(RAVARBaseModel):
         reference = self.blip2.encode_text(text["input_ids"], text["attention_mask"])
         needs_detections = self.use_location_stream or self.person_tubes is not None
         detections = [self._detections(s) for s in data_samples] if needs_detections else []
-        gt_boxes = gt_stack(data_samples, "gt_box").to(device) if training and self.pointer else None
-        visual, losses, chosen_box = self.visual_tokens(inputs, text, detections, reference, gt_boxes)
+        truth = Truth(gt_stack(data_samples, "gt_box").to(device), gt_stack(data_samples, "gt_labels").to(device)
+                      ) if training and self.pointer else None
+        visual, losses, chosen_box = self.visual_tokens(inputs, text, detections, reference, truth)
         streams = {"visual": visual, "text": self.text_resampler(reference, text["attention_mask"])}
         if self.use_location_stream:
             streams["location"] = self.location_tokens(detections, device)

@@ -49,7 +49,9 @@ def cut_boxes(images: torch.Tensor, boxes: torch.Tensor, size: tuple[int, int]) 
 
 @MODELS.register_module()
 class PersonTubeEncoder(nn.Module):
-    """Frames [B,T,3,H,W] and person boxes [B,M,4] -> tokens [B,M*T,dim] and their mask [B,M*T].
+    """Frames [B,T,3,H,W] and person boxes [B,M,4] -> tokens [B,M*T,dim], their mask [B,M*T] and each
+    person's whole-tube summary [B,M,width] (the CNN's map averaged over time and space, the feature the
+    learnability study classifies).
 
     Args:
         crop_size: (height, width) in pixels of each person cut.
@@ -78,9 +80,14 @@ class PersonTubeEncoder(nn.Module):
         """Width of the tokens."""
         return self.embed.out_features
 
+    @property
+    def summary_dim(self) -> int:
+        """Width of the per-person summaries (the CNN's last stage)."""
+        return self.cnn[-1][0].out_channels
+
     def forward(self, frames: torch.Tensor, boxes: torch.Tensor, mask: torch.Tensor
-                ) -> tuple[torch.Tensor, torch.Tensor]:
-        """Tokens ordered person-major ([p0 t0, p0 t1, ...]) and the mask repeated over frames."""
+                ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """Tokens ordered person-major ([p0 t0, p0 t1, ...]), the mask repeated over frames, the summaries."""
         b, t = frames.shape[:2]
         m = boxes.shape[1]
         if t > self.time_embed.shape[0]:
@@ -88,7 +95,8 @@ class PersonTubeEncoder(nn.Module):
         wide = widen_boxes(boxes, self.widen).unsqueeze(1).expand(b, t, m, 4).reshape(b * t, m, 4)
         crops = cut_boxes(frames.flatten(0, 1), wide, self.crop_size)                    # [B*T*M,3,h',w']
         tubes = crops.view(b, t, m, *crops.shape[1:]).permute(0, 2, 3, 1, 4, 5).flatten(0, 1)  # [B*M,3,T,h',w']
-        maps = self.cnn(tubes).transpose(1, 2).flatten(2)                                 # [B*M,T,C*h*w]
-        tokens = self.embed(maps).view(b, m, t, -1)
+        maps = self.cnn(tubes)                                                            # [B*M,C,T,h,w]
+        tokens = self.embed(maps.transpose(1, 2).flatten(2)).view(b, m, t, -1)            # per frame: C*h*w
         tokens = self.norm(tokens + self.box_embed(boxes)[:, :, None] + self.time_embed[:t])
-        return tokens.reshape(b, m * t, -1), mask.repeat_interleave(t, dim=1)
+        summaries = maps.mean(dim=(2, 3, 4)).view(b, m, -1)
+        return tokens.reshape(b, m * t, -1), mask.repeat_interleave(t, dim=1), summaries
