@@ -51,7 +51,7 @@ class Data:
 
 def resolve_data(data_root: str | None) -> Data:
     """``--data-root`` if given (must exist), else the embedded RefAVA-Synth, generated on first use."""
-    from ravar_bench.data.synth import MANIFEST_NAME, default_root
+    from ravar_bench.data.synth import default_root
 
     if data_root is not None:
         root = Path(data_root).expanduser().resolve()
@@ -63,9 +63,16 @@ def resolve_data(data_root: str | None) -> Data:
             default_root(progress=True)
         barrier()
         root = default_root(progress=False)
-    manifest = root / MANIFEST_NAME
-    synth = json.loads(manifest.read_text()) if manifest.is_file() else None
+    synth = synth_manifest(root)
     return Data(root, dataset_name(synth, root), None if synth is None else synth["generator_version"])
+
+
+def synth_manifest(root: Path) -> dict | None:
+    """The RefAVA-Synth manifest of the data set in ``root``; None for real RefAVA (no manifest)."""
+    from ravar_bench.data.synth import MANIFEST_NAME
+
+    manifest = root / MANIFEST_NAME
+    return json.loads(manifest.read_text()) if manifest.is_file() else None
 
 
 def dataset_name(synth_manifest: dict | None, root: Path) -> str:
