@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import json
 import re
 import time
 
@@ -32,7 +31,6 @@ from torch import nn
 from torchvision.ops import box_iou, roi_align
 
 from ravar_bench.data.dataset import RefAVADataset
-from ravar_bench.data.format import atomic_write_bytes
 from ravar_bench.models.tokenizers import HashingTokenizer
 
 MAX_PERSONS = 8
@@ -161,11 +159,10 @@ def main() -> None:
         print(f"train {row['train_samples']:5d} epoch {row['epoch']:2d} val grounding {row['val_accuracy']:5.1f}% "
               f"({row['seconds']:.0f} s)")
     if args.out:
-        from ravar_bench.engine.provenance import device_info, git_state, package_versions
+        from ravar_bench.engine.study_record import study_record, write_study_record
 
-        record = {"study": "grounding", "arguments": vars(args), **study, "git": git_state(),
-                  "packages": package_versions(), "device": device_info(torch.device("cpu"))}
-        atomic_write_bytes(args.out, json.dumps(record, indent=1).encode())
+        data_splits = {"data_root": ("train", "val"), "extra_train_root": ("train", "val", "test")}
+        write_study_record(args.out, study_record("grounding", vars(args), data_splits, study, torch.device("cpu")))
 
 
 if __name__ == "__main__":

@@ -16,7 +16,6 @@ memory once; every random draw is seeded. Usage::
 from __future__ import annotations
 
 import argparse
-import json
 import time
 
 import cv2
@@ -26,7 +25,6 @@ from sklearn.metrics import average_precision_score, roc_auc_score
 from torch import nn
 
 from ravar_bench.data.dataset import RefAVADataset
-from ravar_bench.data.format import atomic_write_bytes
 from ravar_bench.data.transforms import multi_hot
 
 VIEWS = ("oracle-crop", "oracle-mask", "clip")
@@ -153,11 +151,11 @@ def main() -> None:
         print(f"{row['view']:12s} epoch {row['epoch']:2d} loss {row['loss']:.4f} val mAP {row['mAP']:5.2f} "
               f"AUROC {row['AUROC']:5.2f} ({row['seconds']:.0f} s)")
     if args.out:
-        from ravar_bench.engine.provenance import device_info, git_state, package_versions
+        from ravar_bench.engine.study_record import study_record, write_study_record
 
-        record = {"study": "learnability", "arguments": vars(args), **study, "git": git_state(),
-                  "packages": package_versions(), "device": device_info(torch.device("cpu"))}  # CPU only
-        atomic_write_bytes(args.out, json.dumps(record, indent=1).encode())
+        record = study_record("learnability", vars(args), {"data_root": ("train", "val")}, study,
+                              torch.device("cpu"))  # CPU only
+        write_study_record(args.out, record)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from ravar_bench.data.format import detections_name, frame_index
 from ravar_bench.data.frames import find_frame_source, frame_indices, read_image_rgb, window_seconds
 from ravar_bench.data.problems import RefAVAFormatError
 from ravar_bench.data.transforms import DecodeFrames, PackRAVARInputs, ResizeClip, SampleClip
+from ravar_bench.errors import UserError
 from ravar_bench.registry import DATASETS, TRANSFORMS
 from ravar_bench.testing.refava import HEIGHT, NUM_FRAMES, RED, WIDTH, decode_index, tiny_records, write_tiny_refava
 
@@ -187,8 +188,21 @@ def test_shuffle_references_is_seeded_and_never_keeps_the_own_clip():
         assert sorted(shuffled) == sorted(texts)
         assert all(clips[texts.index(t)] != clips[i] for i, t in enumerate(shuffled))
     assert shuffle_references(texts, clips, 1) != shuffle_references(texts, clips, 2)
-    with pytest.raises(ValueError, match="two clips"):
-        shuffle_references(["a", "b"], ["c", "c"], 0)
+
+
+@pytest.mark.parametrize(("clips", "message"), [
+    (["c", "c"], "clip c holds 2 of 2"),
+    (["a", "b", "a", "c", "a"], "clip a holds 3 of 5"),
+])
+def test_shuffle_references_refuses_a_clip_holding_over_half_up_front(clips: list[str], message: str) -> None:
+    """The pigeonhole condition: a clip holding more than half the samples leaves some of them no other clip's
+    reference; exactly half can still be shuffled."""
+    with pytest.raises(UserError, match=f"split 'val' of D: .*{message}$"):
+        shuffle_references([f"t{i}" for i in range(len(clips))], clips, 0, "split 'val' of D")
+    half = ["a", "b", "a", "c"]
+    for seed in range(20):
+        shuffled = shuffle_references(["t0", "t1", "t2", "t3"], half, seed)
+        assert all(half[int(t[1])] != half[i] for i, t in enumerate(shuffled)), seed
 
 
 def test_empty_text_control_and_bad_arguments(root):

@@ -81,3 +81,18 @@ def test_provenance_records_the_device_used_not_the_one_visible(monkeypatch: pyt
     monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
     info = device_info(CPU)
     assert info["device"] == "cpu" and "gpu" not in info
+
+
+def test_the_test_runner_builds_the_model_on_the_compute_device(monkeypatch: pytest.MonkeyPatch,
+                                                                 tmp_path) -> None:
+    """The test path allocates the model where it will run (here the meta device standing in for this rank's
+    GPU), not on the CPU first: a distributed GPU test must not hold the full model in host memory per rank."""
+    from ravar_bench.engine import prediction
+
+    meta = torch.device("meta")
+    monkeypatch.setattr(prediction, "compute_device", lambda: meta)
+    cfg = load_submission("submissions/refatomnet.py").cfg
+    runner = prediction.TestRunner.from_cfg(prediction.test_runner_cfg(cfg, tmp_path / "rows", tmp_path / "wd",
+                                                                       "test"))
+    tensors = [*runner.model.parameters(), *runner.model.buffers()]
+    assert tensors and {tensor.device for tensor in tensors} == {meta}

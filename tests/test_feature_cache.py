@@ -105,6 +105,36 @@ def test_partly_stored_batch_computes_only_the_new_items(cached) -> None:
     assert torch.allclose(out, model.encoder.linear(mixed), atol=1e-6, rtol=0)
 
 
+def test_partly_cached_batch_is_bit_identical_to_the_uncached_batch(tmp_path: Path) -> None:
+    """A frozen BERT (the text encoder the paper freezes) on a padded batch of 7 references, 3 of them cached by
+    an earlier batch: the cached and the newly computed rows, merged back in batch order, equal to the bit the
+    output of the same batch through an uncached copy, in every field of the ModelOutput."""
+    import copy
+
+    from transformers import BertConfig, BertModel
+
+    torch.manual_seed(0)
+    bert = BertModel(BertConfig(vocab_size=100, hidden_size=32, num_hidden_layers=2, num_attention_heads=4,
+                                intermediate_size=64)).requires_grad_(False).eval()
+    uncached = copy.deepcopy(bert)
+    model = nn.Module()
+    model.encoder, model.frozen_modules = bert, ("encoder",)
+    cache = enable_feature_cache(model, tmp_path / "features", salt="test")["encoder"]
+    generator = torch.Generator().manual_seed(1)
+    ids = torch.randint(1, 100, (7, 12), generator=generator)
+    mask = torch.ones(7, 12, dtype=torch.long)
+    mask[:, 9:], mask[2, 5:] = 0, 0  # padding, one reference shorter than the others
+    earlier = torch.tensor([0, 3, 5])
+    with torch.no_grad():
+        bert(input_ids=ids[earlier], attention_mask=mask[earlier])
+        got = bert(input_ids=ids, attention_mask=mask)
+        want = uncached(input_ids=ids, attention_mask=mask)
+    assert (cache.stats.hits, cache.stats.misses) == (3, 7)
+    assert type(got) is type(want) and got.keys() == want.keys()
+    for field in want:
+        assert got[field].dtype == want[field].dtype and torch.equal(got[field], want[field]), field
+
+
 def test_calls_that_are_not_pure_run_uncached(cached, tmp_path: Path) -> None:
     model, calls, cache = cached
     x = torch.randn(2, 4, requires_grad=True)  # a trainable module feeds the encoder: gradients must flow

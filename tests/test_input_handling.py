@@ -313,3 +313,22 @@ def test_output_files_follow_the_umask(tiny_root: Path, tmp_path: Path) -> None:
         os.umask(old)
     for path in (final / "results.json", final / "samples.jsonl", tmp_path / "sheet.png"):
         assert stat.S_IMODE(path.stat().st_mode) == 0o644, path
+
+
+def test_shuffled_text_control_on_a_split_dominated_by_one_clip_is_one_line(root: Path, tmp_path: Path,
+                                                                             random_weights: Path, capsys) -> None:
+    """A val split whose clip vid_a@902 holds 2 of its 3 samples cannot give each sample another clip's reference:
+    `ravar-bench test --text-control shuffled` says so in one line naming the split, the data set and the clip."""
+    from ravar_bench.data.format import write_detections, write_split
+    from ravar_bench.testing.refava import tiny_records
+
+    records = tiny_records()[:3]
+    write_split(root, "val", records)
+    write_detections(root, "val", {r.key: {"boxes": [[0.1, 0.1, 0.5, 0.9]], "names": ["person"], "scores": [0.9]}
+                                   for r in records}, {"type": "fixture"})
+    assert main(["test", SUBMISSION, "--data-root", str(root), "--split", "val", "--text-control", "shuffled",
+                 "--checkpoint", str(random_weights), "--results-dir", str(tmp_path / "results")]) == 2
+    err = " ".join(one_error_line(capsys).split())
+    assert f"split 'val' of {root.resolve()}: the shuffled-text control" in err
+    assert err.endswith("no clip may hold more than half the samples; clip vid_a@902 holds 2 of 3")
+    assert not list((tmp_path / "results").rglob("results.json"))

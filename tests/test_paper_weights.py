@@ -28,11 +28,15 @@ def tiny_refava(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_tiny_refava(tmp_path_factory.mktemp("tiny_refava"))
 
 
+# One clip per batch in every loader: a full-depth encoder's activations then fit a 24 GB machine.
+ONE_CLIP_PER_BATCH = [f"{loader}.batch_size=1" for loader in ("train_dataloader", "val_dataloader",
+                                                              "test_dataloader")]
 # X3D's depthwise 3D convolutions are slow on CPU: 112 px frames; DETR's key frame at 256 x 448. Frame counts
 # the encoders fix: I3D's temporal strides need 8 or more, X-CLIP's frame positions 8, VideoMAE's 16, MViT's 32.
+# MViTv2-B is full depth at 32 x 224 x 224: a batch of the paper's size ran out of memory on 24 GB.
 SMALLER = {"x3d": ["clip_size=(112,112,)"], "clip_detr": ["keyframe_size=(256,448,)"], "i3d": ["num_frames=8"],
            "su_vos": ["num_frames=8"], "xclip": ["num_frames=8"], "videomae2_b": ["num_frames=16"],
-           "mvitv2_b": ["num_frames=32"]}
+           "mvitv2_b": ["num_frames=32", *ONE_CLIP_PER_BATCH]}
 
 
 def check_paper_config(name: str, tiny: Path, tmp: Path) -> None:
@@ -54,6 +58,14 @@ def check_paper_config(name: str, tiny: Path, tmp: Path) -> None:
     assert path.relative_to(tmp / "results").parts[:3] == ("paper", name, "refava")
     assert results["dataset"]["num_samples"] == 5
     assert results["metrics"]["metrics"]["mAP"]["value"] is not None
+
+
+def test_mvitv2_b_is_tested_one_clip_per_batch() -> None:
+    """The full-depth MViTv2-B case loads every loader with batch size 1 (it ran out of memory at the paper's)."""
+    submission = load_submission("submissions/paper/mvitv2_b.py", [*FAST, *SMALLER["mvitv2_b"]])
+    assert submission.cfg.paper_batch_size > 1
+    for loader in ("train_dataloader", "val_dataloader", "test_dataloader"):
+        assert submission.cfg[loader].batch_size == 1, loader
 
 
 @pytest.mark.parametrize("name", ["refatomnet", "x3d", "clip4clip"])

@@ -229,3 +229,19 @@ def test_changed_code_retrains_and_reruns(trained: Path, tiny_synth: Path, monke
     assert "code changed since the cached checkpoint" in out and ": retraining" in out
     assert re.search(r"code( and weights)? changed since the finished run \w+ of this cell: running again", out)
     assert len(run_dirs(trained, "clean")) == len(clean_before) + 1
+
+
+def test_provenance_records_the_device_the_test_ran_on(trained: Path, tiny_synth: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A GPU that is visible to the run path but not the one the test loop ran the model on is not recorded:
+    results.json names the loop's device (here the CPU)."""
+    import torch
+
+    from ravar_bench.engine import runs
+
+    monkeypatch.setattr(runs, "compute_device", lambda: torch.device("cuda", 0))
+    monkeypatch.setattr(torch.cuda, "get_device_name", lambda *args: "a GPU the loop did not use")
+    assert run(tiny_synth, trained, "--split", "val", "--perturb", "rain:2") == 0
+    (final,) = run_dirs(trained, "rain-s2")
+    device = read_results(final / "results.json")["provenance"]["device"]
+    assert device["device"] == "cpu" and "gpu" not in device

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import importlib.util
+import json
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -89,3 +92,50 @@ def test_grounding_study_repeats(grounding, tiny_synth):
     assert [{k: v for k, v in r.items() if k != "seconds"} for r in first["rows"]] == \
            [{k: v for k, v in r.items() if k != "seconds"} for r in second["rows"]]
     assert 0 <= first["rows"][0]["val_accuracy"] <= 100
+
+
+def strings(value) -> Iterator[str]:
+    """Every string in a JSON value, keys included."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from strings(item)
+
+
+def test_study_records_name_their_data_and_hold_no_machine_path(study, grounding, tiny_synth, tmp_path,
+                                                                 monkeypatch):
+    """Both studies record each data folder they read as the data set it holds (name, generator version, seed,
+    size preset, the splits' content identity, as results.json does) and no absolute path anywhere."""
+    options = {"learnability": (study, ["--views", "clip", "--size", "16", "--num-frames", "2", "--epochs", "1"]),
+               "grounding": (grounding, ["--extra-train-root", str(tiny_synth), "--epochs", "1"])}
+    for name, (module, extra) in options.items():
+        out = tmp_path / f"{name}.json"
+        monkeypatch.setattr(sys, "argv", [name, "--data-root", str(tiny_synth), "--out", str(out), *extra])
+        module.main()
+        record = json.loads(out.read_text())
+        absolute = [text for text in strings(record) if text.startswith("/") or str(tmp_path) in text]
+        assert not absolute, (name, absolute)
+        data = record["arguments"]["data_root"]
+        assert (data["name"], data["seed"], data["size"]) == ("refava-synth-tiny", 0, "tiny"), name
+        assert data["generator_version"] and sorted(data["identity"]) == ["train", "val"], name
+        assert set(data["identity"]["val"]) == {"annotations", "frames"}, name
+        assert record["arguments"]["out"] == f".../{name}.json" and record["rows"], name
+    extra = record["arguments"]["extra_train_root"]
+    assert [sorted(d["identity"]) for d in extra] == [["test", "train", "val"]]
+
+
+def test_committed_study_records_hold_no_machine_path():
+    """studies/results/ records each data set by what it was, never by the folder it was read from."""
+    records = sorted((STUDY.parent / "results").glob("*.json"))
+    assert len(records) == 4
+    for path in records:
+        record = json.loads(path.read_text())
+        absolute = [text for text in strings(record) if text.startswith("/")]
+        assert not absolute, (path.name, absolute)
+        data = record["arguments"]["data_root"]
+        assert data["name"].startswith("refava-synth") and data["generator_version"] in ("1", "2"), path.name

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
@@ -16,31 +17,37 @@ from ravar_bench.data.format import NUM_CLASSES, detections_name
 from ravar_bench.data.problems import ProblemLog
 from ravar_bench.data.refava import manifest_sha256, read_split
 from ravar_bench.data.splits import SPLITS
+from ravar_bench.errors import UserError
 from ravar_bench.registry import DATASETS, TRANSFORMS, build
 
 TEXT_CONTROLS = ("shuffled", "empty")
 
 
-def shuffle_references(texts: Sequence[str], clips: Sequence[str], seed: int) -> list[str]:
+def shuffle_references(texts: Sequence[str], clips: Sequence[str], seed: int, where: str = "the samples") -> list[str]:
     """Permute ``texts`` with a seeded generator so that no sample keeps a reference from its own clip.
 
-    The "shuffled text" control: a model that truly reads the reference must lose accuracy.
+    The "shuffled text" control: a model that truly reads the reference must lose accuracy. Such a permutation
+    exists exactly when no clip holds more than half the samples (its samples need as many references from
+    other clips); that is checked first, and then the repairing swaps below always find a partner. ``where``
+    names the samples (split and data set) in the ``UserError`` of a set that cannot be shuffled.
     """
     count = len(texts)
-    if len(set(clips)) < 2:
-        raise ValueError("the shuffled text control needs samples from at least two clips")
+    if count:
+        clip, held = Counter(clips).most_common(1)[0]
+        if 2 * held > count:
+            raise UserError(f"{where}: the shuffled-text control gives every sample a reference from another clip, "
+                            f"so no clip may hold more than half the samples; clip {clip} holds {held} of {count}")
     rng = np.random.default_rng(seed)
     order = rng.permutation(count)
     for i in range(count):
         if clips[order[i]] != clips[i]:
             continue
-        # Swap with a position j such that both i and j then hold another clip's reference.
+        # Swap with a position j such that both i and j then hold another clip's reference. One exists: at most
+        # half the positions are in clip c = clips[i], so some position outside c holds a reference not from c.
         for j in rng.permutation(count):
             if clips[order[j]] != clips[i] and clips[order[i]] != clips[j]:
                 order[i], order[j] = order[j], order[i]
                 break
-        else:
-            raise ValueError(f"cannot give sample {i} a reference from another clip")
     return [texts[k] for k in order]
 
 
@@ -96,7 +103,7 @@ class RefAVADataset(BaseDataset):
         texts = [sample.descriptions[split.description_index] for sample in data.samples]
         if self.text_control == "shuffled":
             clips = [f"{s.video_id}@{s.timestamp}" for s in data.samples]
-            texts = shuffle_references(texts, clips, self.text_control_seed)
+            texts = shuffle_references(texts, clips, self.text_control_seed, f"split {self.split!r} of {root}")
         elif self.text_control == "empty":
             texts = [""] * len(texts)
         self._metainfo.update(

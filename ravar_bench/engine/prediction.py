@@ -9,12 +9,14 @@ import json
 import os
 import tempfile
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
 from mmengine.config import Config
 from mmengine.dist import barrier, get_dist_info, is_main_process
+from mmengine.model import revert_sync_batchnorm
 from mmengine.runner import Runner, TestLoop
 from torch.utils.data import DataLoader
 
@@ -102,8 +104,8 @@ class ResumableTestLoop(TestLoop):
     ``folder`` and a rerun predicts only the samples not there; the evaluator (``RAVARMetric``) is then fed
     the recorded rows of all samples in dataset order, strided over ranks as MMEngine's sampler does.
 
-    After ``run`` the loop holds ``rows`` (samples.jsonl, dataset order) and, on the main process,
-    ``report`` (the metric's full report, ``RAVARReport.to_dict``).
+    After ``run`` the loop holds ``rows`` (samples.jsonl, dataset order), ``device`` (where the model ran: what
+    provenance records) and, on the main process, ``report`` (the metric's full report, ``RAVARReport.to_dict``).
     """
 
     def __init__(self, runner, dataloader, evaluator, folder: str, description: str = "test",
@@ -112,6 +114,7 @@ class ResumableTestLoop(TestLoop):
         self.folder, self.description, self.precision = Path(folder), description, precision
         self.rows: list[dict] = []
         self.report: dict | None = None
+        self.device = compute_device()
 
     def run(self) -> dict:
         """Predict the samples not yet recorded, then evaluate all recorded rows."""
@@ -139,7 +142,7 @@ class ResumableTestLoop(TestLoop):
         if len(todo) < len(keys) and is_main_process():
             print(f"resuming an interrupted test: {len(keys) - len(todo)} of {len(keys)} samples reused "
                   f"from {self.folder}")
-        device = compute_device()
+        device = self.device
         model = self.runner.model.to(device).eval()  # the data preprocessor moves each batch to the device
         partial = self.folder / f"predictions.rank{get_dist_info()[0]}.jsonl"
         drop_torn_line(partial)
@@ -171,9 +174,22 @@ class ResumableTestLoop(TestLoop):
 
 
 class TestRunner(Runner):
-    """MMEngine's Runner for one test, without the two start-up reports it writes to its throw-away work
-    folder: the environment (``collect_env`` runs compilers in subprocesses) and the config dump (formatted
-    with yapf). Together about a second per test; results.json records both instead (config, provenance)."""
+    """MMEngine's Runner for one test, with the model built directly on the compute device (MMEngine builds it
+    on the CPU and then moves it: the full model in host memory on every rank of a distributed test), and
+    without the two start-up reports it writes to its throw-away work folder: the environment
+    (``collect_env`` runs compilers in subprocesses) and the config dump (formatted with yapf). Together
+    about a second per test; results.json records both instead (config, provenance)."""
+
+    def build_model(self, model: torch.nn.Module | dict) -> torch.nn.Module:
+        """Build the model with its parameters and buffers allocated on ``compute_device()``."""
+        with compute_device():
+            return super().build_model(model)
+
+    def wrap_model(self, model_wrapper_cfg: dict | None, model: torch.nn.Module) -> torch.nn.Module:
+        """No wrapper (the test runner has no launcher; the loop strides samples over ranks itself), and the
+        model stays on ``compute_device()``: MMEngine's ``.to("cuda")`` would mean the current GPU, not this
+        rank's."""
+        return revert_sync_batchnorm(model.to(compute_device()))
 
     def _log_env(self, env_cfg: dict) -> None:
         """Skip the environment report (see the class)."""
@@ -197,14 +213,20 @@ def test_runner_cfg(cfg: Config, folder: Path, work_dir: Path, description: str)
     return cfg
 
 
-def predict(cfg: Config, weights: Path, folder: Path, description: str = "test") -> tuple[list[dict], dict | None,
-                                                                                         dict]:
-    """Test ``cfg`` with ``weights`` through MMEngine's Runner and the resumable loop, resuming from
-    ``folder``'s partial files.
+@dataclass(frozen=True)
+class Tested:
+    """What one test produced: the rows in dataset order (on every rank), the metrics report (main process; else
+    None), the dataset's metainfo and the device the model ran on."""
 
-    Returns the rows in dataset order (on every rank), the metrics report (main process; else None) and the
-    dataset's metainfo.
-    """
+    rows: list[dict]
+    report: dict | None
+    metainfo: dict
+    device: torch.device
+
+
+def predict(cfg: Config, weights: Path, folder: Path, description: str = "test") -> Tested:
+    """Test ``cfg`` with ``weights`` through MMEngine's Runner and the resumable loop, resuming from
+    ``folder``'s partial files."""
     from ravar_bench.engine.checkpoints import load_weights
 
     with tempfile.TemporaryDirectory(prefix="ravar-test-") as work_dir:
@@ -213,4 +235,4 @@ def predict(cfg: Config, weights: Path, folder: Path, description: str = "test")
         apply_feature_cache(runner.model, cfg)  # after loading: the cache keys on the loaded weights
         runner.test()
         loop = runner.test_loop
-        return loop.rows, loop.report, dict(loop.dataloader.dataset.metainfo)
+        return Tested(loop.rows, loop.report, dict(loop.dataloader.dataset.metainfo), loop.device)

@@ -24,7 +24,7 @@ from ravar_bench.engine import checkpoints, identity, provenance
 from ravar_bench.engine.device import compute_device, dist_backend, with_precision
 from ravar_bench.engine.hashing import file_sha256, stable_hash
 from ravar_bench.engine.locking import once
-from ravar_bench.engine.prediction import predict
+from ravar_bench.engine.prediction import Tested, predict
 from ravar_bench.engine.request import RunRequest
 from ravar_bench.engine.results import condition_name, is_finished, run_dir, staging_dir, write_run
 from ravar_bench.engine.submission import (
@@ -51,7 +51,7 @@ class Data:
 
 def resolve_data(data_root: str | None) -> Data:
     """``--data-root`` if given (must exist), else the embedded RefAVA-Synth, generated on first use."""
-    from ravar_bench.data.synth import MANIFEST_NAME, default_root
+    from ravar_bench.data.synth import default_root
 
     if data_root is not None:
         root = Path(data_root).expanduser().resolve()
@@ -63,9 +63,16 @@ def resolve_data(data_root: str | None) -> Data:
             default_root(progress=True)
         barrier()
         root = default_root(progress=False)
-    manifest = root / MANIFEST_NAME
-    synth = json.loads(manifest.read_text()) if manifest.is_file() else None
+    synth = synth_manifest(root)
     return Data(root, dataset_name(synth, root), None if synth is None else synth["generator_version"])
+
+
+def synth_manifest(root: Path) -> dict | None:
+    """The RefAVA-Synth manifest of the data set in ``root``; None for real RefAVA (no manifest)."""
+    from ravar_bench.data.synth import MANIFEST_NAME
+
+    manifest = root / MANIFEST_NAME
+    return json.loads(manifest.read_text()) if manifest.is_file() else None
 
 
 def dataset_name(synth_manifest: dict | None, root: Path) -> str:
@@ -244,7 +251,8 @@ def run_test(prepared: Prepared, cfg: Config, weights: Path, final: Path, pertur
     """Predict, score and write the run directory ``final`` (its identity parts in ``record``)."""
     run_id = final.name
     started = time.perf_counter()
-    rows, metrics, metainfo = predict(cfg, weights, staging_dir(final), f"test {request.split}")
+    tested = predict(cfg, weights, staging_dir(final), f"test {request.split}")
+    rows, metainfo = tested.rows, tested.metainfo
     seconds = time.perf_counter() - started
     if is_main_process():
         results = {
@@ -254,8 +262,8 @@ def run_test(prepared: Prepared, cfg: Config, weights: Path, final: Path, pertur
                         "manifest_sha256": metainfo.get("manifest_sha256"), "box_units": metainfo.get("box_units"),
                         "detections": metainfo.get("detections"), "identity": record["data"],
                         "generator_version": prepared.data.generator_version},
-            "perturbation": perturbation, "text_control": request.text_control, "metrics": metrics,
-            "provenance": provenance_record(prepared, cfg, weights, record, seconds, len(rows)),
+            "perturbation": perturbation, "text_control": request.text_control, "metrics": tested.report,
+            "provenance": provenance_record(prepared, cfg, weights, record, seconds, tested),
         }
         portable = with_data_root(cfg, Path(provenance.portable_path(prepared.data.root)))
         write_run(final, results, rows, portable.pretty_text)
@@ -264,15 +272,15 @@ def run_test(prepared: Prepared, cfg: Config, weights: Path, final: Path, pertur
 
 
 def provenance_record(prepared: Prepared, cfg: Config, weights: Path, record: dict, test_seconds: float,
-                      num_samples: int) -> dict:
-    """Where a result came from: code, packages, device, config, weights, data, seeds, timings; paths
-    only in portable form (``provenance.portable_path``)."""
+                      tested: Tested) -> dict:
+    """Where a result came from: code, packages, the device the test ran on, config, weights, data, seeds,
+    timings; paths only in portable form (``provenance.portable_path``)."""
     meta_file = weights.parent / "meta.json"
     train_meta = json.loads(meta_file.read_text()) if meta_file.is_file() else {}
     _, world_size = get_dist_info()
     return {
         "code": provenance.git_state(), "packages": provenance.package_versions(),
-        "device": dict(provenance.device_info(compute_device()), world_size=world_size,
+        "device": dict(provenance.device_info(tested.device), world_size=world_size,
                        precision=cfg.get("precision", "fp32")),
         "code_identity": prepared.code, "identity_parts": record["identity_parts"],
         "config_sha256": stable_hash(without_data_roots(cfg), length=64), "training_hash": prepared.training_hash,
@@ -282,7 +290,7 @@ def provenance_record(prepared: Prepared, cfg: Config, weights: Path, record: di
         "seeds": {"run": prepared.seed, "train": cfg.randomness.seed, "bootstrap": cfg.test_evaluator.get("seed"),
                   "perturbation": prepared.seed, "text_control": prepared.seed},
         "timings": {"train_seconds": train_meta.get("train_seconds"), "test_seconds": round(test_seconds, 2),
-                    "test_clips_per_second": round(num_samples / max(test_seconds, 1e-9), 1)},
+                    "test_clips_per_second": round(len(tested.rows) / max(test_seconds, 1e-9), 1)},
         "command": provenance.portable_command(sys.argv),
         "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
     }
