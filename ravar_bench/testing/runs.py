@@ -10,7 +10,8 @@ from ravar_bench.engine.results import condition_name, run_dir, write_run
 # `--cfg-options` that turn submissions/refatomnet.py into the paper's visual path (per-frame ViT patches,
 # no person tubes, no pointer) with its encoders frozen, as at paper scale: the feature cache's test and
 # benchmark.
-FROZEN_ENCODER_OPTIONS = ("model.person_tubes=None", "model.pointer=None", "model.joint_qformer=False",
+FROZEN_ENCODER_OPTIONS = ("model.person_tubes=None", "model.pointer=None", "model.loss_tube_weight=0",
+                          "model.tube_residual=False", "model.joint_qformer=False",
                           "clip_size=(64,64,)", "model.vision.image_size=64",
                           "model.frozen_modules=('blip2.vision_model','name_encoder',)")
 
