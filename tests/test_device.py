@@ -44,7 +44,9 @@ def test_amp_precision_selects_mmengines_amp_optim_wrapper(paper_cfg: Config) ->
     amp = dev.with_precision(paper_cfg, CUDA)
     assert amp.precision == "bf16" and amp.optim_wrapper.type == "AmpOptimWrapper"
     assert amp.optim_wrapper.dtype == "bfloat16" and amp.optim_wrapper.optimizer.lr == 1e-4
-    assert OPTIM_WRAPPERS.get("AmpOptimWrapper") is not None
+    from mmengine.optim import AmpOptimWrapper  # registers MMEngine's wrappers, as the Runner's import does
+
+    assert OPTIM_WRAPPERS.get("AmpOptimWrapper") is AmpOptimWrapper
     paper_cfg.precision = "fp16"
     assert dev.with_precision(paper_cfg, CUDA).optim_wrapper.loss_scale == "dynamic"
     fp32 = dev.with_precision(load_submission("submissions/paper/x3d.py").cfg, CPU)
