@@ -83,7 +83,7 @@ def test_slurm_jobs_carry_their_cells(tmp_path: Path, fake_sbatch: Path) -> None
 
     cells, shared = grid(["submissions/refatomnet.py"], ["val", "test"], [], [], ["empty"]), RunRequest("", seed=3)
     jobs = submit_slurm(plan(cells, tmp_path / "results", "refava-synth"), shared, SlurmOptions(),
-                        tmp_path / "submitit", ("results", "lb", "reported.json"))
+                        tmp_path / "submitit", ("results", "lb", "reported.json", "studies"))
     assert [(j.name, j.cells, j.after) for j in jobs] == [
         ("train-refatomnet", (cells[0],), ()),
         *[("test-refatomnet", (c,), ("101",)) for c in cells],

@@ -35,6 +35,11 @@ def default_reported() -> Path:
     return project_root() / "leaderboards" / "reported.json"
 
 
+def default_studies() -> Path:
+    """studies/results/ of the project checkout: the learnability records shown as reference rows."""
+    return project_root() / "studies" / "results"
+
+
 def default_inputs() -> list[Path]:
     """The committed run indexes under leaderboards/ and the user cache's results folder, if it exists."""
     cached = results_root()
@@ -60,7 +65,7 @@ def handle(args: argparse.Namespace) -> int:
     out = output_folder(args.results_dirs, args.out)
     try:
         folders = build_leaderboards(args.results_dirs or default_inputs(), out,
-                                     Path(args.reported or default_reported()), args.convention)
+                                     Path(args.reported or default_reported()), args.convention, default_studies())
     except LeaderboardError as err:
         raise UserError(str(err)) from err
     Console().print(f"leaderboards written to {out}: {len(folders)} (dataset, scale) folders")

@@ -107,13 +107,13 @@ def slurm_options(args: argparse.Namespace):
 
 def submit_to_slurm(args: argparse.Namespace, cells: list, results_dir: Path, dataset: str, out: Path) -> int:
     """Submit the unfinished cells to Slurm and print the jobs; the leaderboards are rebuilt by the last job."""
-    from ravar_bench.cli.leaderboard import default_reported
+    from ravar_bench.cli.leaderboard import default_reported, default_studies
     from ravar_bench.engine.sweep_jobs import plan, submit_slurm
 
     plans = plan(cells, results_dir, dataset)
     try:
         jobs = submit_slurm(plans, shared_request(args), slurm_options(args), Path(args.submitit_dir),
-                            (str(results_dir), str(out), str(default_reported())))
+                            (str(results_dir), str(out), str(default_reported()), str(default_studies())))
     except (RuntimeError, OSError) as err:  # submitit: no srun/sbatch here, or sbatch refused the job
         raise UserError(f"--executor slurm: cannot submit ({err})") from err
     table = Table(title=f"sweep on Slurm: {sum(len(p.cells) for p in plans)} of {len(cells)} cells to run, "
@@ -189,10 +189,10 @@ def handle(args: argparse.Namespace) -> int:
         else:
             rows.append((cell.submission, cell.split, label(cell), "already finished", "", ""))
     console.print(summary(rows, f"sweep: {len(cells)} cells, {failures} failed"))
-    from ravar_bench.cli.leaderboard import default_inputs, default_reported
+    from ravar_bench.cli.leaderboard import default_inputs, default_reported, default_studies
     from ravar_bench.leaderboard.build import build_leaderboards
 
-    build_leaderboards([*default_inputs(), results_dir], out, default_reported())
+    build_leaderboards([*default_inputs(), results_dir], out, default_reported(), studies_dir=default_studies())
     console.print(f"leaderboards rebuilt in {out}")
     return 1 if failures else 0
 

@@ -66,11 +66,11 @@ def cell_test_job(cell: Cell, shared: RunRequest) -> str:
     return str(run_cell(cell, shared))
 
 
-def leaderboard_job(results_dir: str, out: str, reported: str) -> str:
+def leaderboard_job(results_dir: str, out: str, reported: str, studies: str) -> str:
     """Rebuild the leaderboards once every test job has ended (a job's entry point)."""
     from ravar_bench.leaderboard.build import build_leaderboards
 
-    build_leaderboards([Path(results_dir)], Path(out), Path(reported))
+    build_leaderboards([Path(results_dir)], Path(out), Path(reported), studies_dir=Path(studies))
     return out
 
 
@@ -130,7 +130,7 @@ class Submitted:
 
 
 def submit_slurm(plans: Sequence[SubmissionJobs], shared: RunRequest, options: SlurmOptions, folder: Path,
-                 rebuild: tuple[str, str, str]) -> list[Submitted]:
+                 rebuild: tuple[str, str, str, str]) -> list[Submitted]:
     """Submit per submission a training job and an array of its test cells (``afterok`` the training), then
     one leaderboard rebuild after every test (``afterany``); the submitted jobs, in order."""
     import submitit

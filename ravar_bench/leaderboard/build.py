@@ -2,7 +2,8 @@
 
 Only stored results are read (no model runs). Each (dataset, scale) gets its own folder, rebuilt
 whole and swapped into place; folders of an earlier build that no longer have runs are removed.
-The paper's numbers (reported.json) are printed beside ours in separate tables, never in our rows.
+The paper's numbers (reported.json) are printed beside ours in separate tables, never in our rows, and so
+are the learnability study's bounds (``bounds.py``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from ravar_bench.data.format import atomic_write_bytes
 from ravar_bench.leaderboard import render, site, tables
+from ravar_bench.leaderboard.bounds import bounds_table, read_learnability_records
 from ravar_bench.leaderboard.collect import INDEX_NAME, LeaderboardError, Run, load_runs
 
 MARKER = ".generated-by-ravar-bench"
@@ -70,16 +72,21 @@ def _earlier(folder: Path | None, name: str) -> bytes | None:
 
 
 def board_files(runs: Sequence[Run], reported: dict, dataset: str, scale: str,
-                earlier: Path | None = None) -> dict[str, bytes]:
+                earlier: Path | None = None, studies: Sequence[tuple[str, dict]] = ()) -> dict[str, bytes]:
     """Every file of one (dataset, scale) leaderboard folder, by file name; plots whose input is unchanged
-    since the build in ``earlier`` are taken from it (``render.severity_plot``)."""
+    since the build in ``earlier`` are taken from it (``render.severity_plot``); the learnability records
+    in ``studies`` that match the board's val split become reference rows under the main table."""
     context = (f"Dataset `{dataset}`, scale `{scale}`; metrics in percent with 95% video-bootstrap CIs in "
                f"parentheses (docs/METRICS.md). {SELECTION_RULE}")
     files: dict[str, bytes] = {}
     main = tables.main_table(runs)
-    files["main.md"] = _page("Main results", context, [main, *_reported(reported, "main", True)])
+    reference = [t for t in [bounds_table(studies, runs)] if t is not None]
+    main_sections = [main, *reference, *_reported(reported, "main", True)]
+    files["main.md"] = _page("Main results", context, main_sections)
     files["main.csv"] = render.csv_text(main).encode()
-    pages = [site.Section("Main results", [main, *_reported(reported, "main", True)])]
+    if reference:
+        files["reference_bounds.csv"] = render.csv_text(reference[0]).encode()
+    pages = [site.Section("Main results", main_sections)]
     sections = []
     for kind in tables.ABLATION_TABLES:
         table = tables.ablation_table(kind, [r for r in runs if r.perturbation is None and r.text_control is None])
@@ -150,10 +157,12 @@ def _remove_stale(out: Path, keep: set[Path]) -> None:
 
 
 def build_leaderboards(results_dirs: Sequence[Path], out: Path, reported_path: Path | None,
-                       convention: str = "macro") -> list[Path]:
-    """Rebuild every leaderboard under ``out`` from the runs under ``results_dirs``; return the folders."""
+                       convention: str = "macro", studies_dir: Path | None = None) -> list[Path]:
+    """Rebuild every leaderboard under ``out`` from the runs under ``results_dirs`` (and the learnability
+    records in ``studies_dir`` as reference rows); return the folders."""
     runs = load_runs([Path(d) for d in results_dirs], convention)
     reported = read_reported(reported_path)
+    studies = read_learnability_records(studies_dir)
     boards: dict[tuple[str, str], list[Run]] = {}
     for run in runs:
         boards.setdefault((run.dataset, run.scale), []).append(run)
@@ -162,7 +171,7 @@ def build_leaderboards(results_dirs: Sequence[Path], out: Path, reported_path: P
     written, names = [], {}
     for (dataset, scale), board in sorted(boards.items()):
         target = out / dataset / scale
-        files = board_files(board, reported, dataset, scale, target)
+        files = board_files(board, reported, dataset, scale, target, studies)
         _replace_folder(target, files)
         written.append(target)
         names[dataset, scale] = sorted(files)
