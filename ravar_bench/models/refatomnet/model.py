@@ -28,6 +28,7 @@ class Truth(NamedTuple):
     boxes: torch.Tensor   # [B,4] normalised x1,y1,x2,y2
     labels: torch.Tensor  # [B,C] multi-hot
 
+
 FUSIONS = ("alsaf", *LATE_FUSIONS)  # agent-attention fusion (the paper's) and the registered late fusions
 
 
@@ -255,8 +256,9 @@ class RefAtomNet(RAVARBaseModel):
         reference = self.blip2.encode_text(text["input_ids"], text["attention_mask"])
         needs_detections = self.use_location_stream or self.person_tubes is not None
         detections = [self._detections(s) for s in data_samples] if needs_detections else []
-        truth = Truth(gt_stack(data_samples, "gt_box").to(device), gt_stack(data_samples, "gt_labels").to(device)
-                      ) if training and self.pointer else None
+        truth = None
+        if training and self.pointer is not None:
+            truth = Truth(gt_stack(data_samples, "gt_box").to(device), gt_stack(data_samples, "gt_labels").to(device))
         visual, losses, chosen_box = self.visual_tokens(inputs, text, detections, reference, truth)
         streams = {"visual": visual, "text": self.text_resampler(reference, text["attention_mask"])}
         if self.use_location_stream:
