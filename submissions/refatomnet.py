@@ -22,7 +22,7 @@ model = dict(
     joint_qformer=True,
     # The referring pointer (docs/MODELS.md): grounding learnt from the person that overlaps the true box;
     # the visual stream reads only the chosen person's tube and the box head refines that person's box.
-    pointer=dict(type="ReferringPointer", buckets=4096, crop_size=(32, 16), width=32, dim=128),
+    pointer=dict(type="ReferringPointer", crop_size=(32, 16), width=32, dim=128),
     loss_ground_weight=1.0,
     # The chosen person's tube summary (the 3D CNN's map averaged over time and space): a linear classifier on
     # it learns the actions too (training only), and it is added to every visual token (docs/MODELS.md).

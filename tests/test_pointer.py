@@ -1,7 +1,6 @@
 """The referring pointer of RefAtomNet's CPU-scale configs: its targets against hand-computed IoUs, its scores
 against their formula, its loss, and a visual stream that reads only the chosen person."""
 
-import itertools
 import math
 
 import pytest
@@ -29,23 +28,17 @@ def test_grounding_targets_pick_the_best_overlap_among_present_people():
 
 def test_pointer_scores_follow_the_formula_and_ignore_absent_people():
     torch.manual_seed(0)
-    pointer = ReferringPointer(buckets=32, crop_size=(8, 4), width=8, dim=16)
-    keyframe = torch.randn(B, 3, 24, 32)
+    pointer = ReferringPointer(text_dim=D, crop_size=(8, 4), width=8, dim=16)
+    keyframe, text = torch.randn(B, 3, 24, 32), torch.randn(B, 5, D)
     boxes = torch.tensor([[LEFT, RIGHT, [0, 0, 1, 1]], [RIGHT, [0, 0, 1, 1], [0, 0, 1, 1]]])
     person_mask = torch.tensor([[1.0, 1.0, 0.0], [1.0, 0.0, 0.0]])
-    ids = torch.tensor([[1, 7, 40, 0, 0], [1, 3, 5, 7, 9]])
-    ids_mask = torch.tensor([[1, 1, 1, 0, 0], [1, 1, 1, 1, 1]])
-    logits = pointer(keyframe, boxes, person_mask, ids, ids_mask)
+    text_mask = torch.tensor([[1, 1, 1, 0, 0], [1, 1, 1, 1, 1]])
+    logits = pointer(keyframe, boxes, person_mask, text, text_mask)
     crops = torch.stack([roi_align(keyframe[i:i + 1], [boxes[i] * torch.tensor([32, 24, 32, 24])], (8, 4),
                                    aligned=True) for i in range(B)])
     geometry = torch.cat([boxes, (boxes[..., :2] + boxes[..., 2:]) / 2, boxes[..., 2:] - boxes[..., :2]], dim=-1)
     keys = pointer.key(pointer.appearance(crops.flatten(0, 1)).view(B, 3, -1) + pointer.geometry(geometry))
-
-    def bag(words: list[int]) -> torch.Tensor:  # words (mod 32), then bigrams hashed into rows 32..63
-        rows = [w % 32 for w in words] + [(a * 1_000_003 + b) % 32 + 32 for a, b in itertools.pairwise(words)]
-        return pointer.words.weight[rows].mean(0)
-
-    reference = pointer.query(torch.stack([bag([1, 7, 40]), bag([1, 3, 5, 7, 9])]))
+    reference = pointer.query(torch.stack([text[0, :3].mean(0), text[1].mean(0)]))
     expected = (keys * reference[:, None]).sum(-1) / 4.0
     torch.testing.assert_close(logits[person_mask.bool()], expected[person_mask.bool()])
     assert (logits[~person_mask.bool()] == -1e4).all()
@@ -88,11 +81,12 @@ def pointer_logits(model, data: dict) -> torch.Tensor:
     detections = [model._detections(s) for s in prepared["data_samples"]]
     boxes, present = model.person_boxes(detections, torch.device("cpu"))
     text = model.tokenizer([s.metainfo["text"] for s in prepared["data_samples"]])
-    return model.pointer(prepared["inputs"]["keyframe"], boxes, present, text["input_ids"], text["attention_mask"])
+    reference = model.blip2.encode_text(text["input_ids"], text["attention_mask"])
+    return model.pointer(prepared["inputs"]["keyframe"], boxes, present, reference, text["attention_mask"])
 
 
 POINTER = dict(person_tubes=TUBES, joint_qformer=True,
-               pointer=dict(type="ReferringPointer", buckets=64, crop_size=(8, 4), width=8, dim=16))
+               pointer=dict(type="ReferringPointer", crop_size=(8, 4), width=8, dim=16))
 
 
 @pytest.mark.parametrize("training", [True, False])
@@ -109,7 +103,7 @@ def test_the_visual_stream_reads_only_the_chosen_person(training: bool):
     assert not torch.allclose(touched, base)
 
 
-def test_training_adds_the_grounding_loss_and_it_trains_the_pointer_alone():
+def test_training_adds_the_grounding_loss_and_it_trains_the_pointer_and_the_text_path():
     """``loss_ground`` is the weighted cross-entropy of the samples whose truth a person overlaps: sample 0
     (target RIGHT, the second person) only, as sample 1's whole-frame stand-in misses its truth."""
     model = build(**POINTER, loss_ground_weight=2.0).eval()  # no dropout: the two computations agree
@@ -121,8 +115,7 @@ def test_training_adds_the_grounding_loss_and_it_trains_the_pointer_alone():
     assert 0 <= losses["acc_ground"] <= 1 and not losses["acc_ground"].requires_grad
     losses["loss_ground"].backward()
     assert model.pointer.appearance[0][0].weight.grad.abs().sum() > 0
-    assert model.pointer.words.weight.grad.abs().sum() > 0
-    assert model.blip2.embeddings.word_embeddings.weight.grad is None  # the reference stream's encoder
+    assert model.blip2.embeddings.word_embeddings.weight.grad.abs().sum() > 0
     assert model.person_tubes.cnn[0][0].weight.grad is None  # the tubes learn from the action and box losses
 
 

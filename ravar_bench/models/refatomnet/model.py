@@ -103,7 +103,7 @@ class RefAtomNet(RAVARBaseModel):
         dim, num_tokens = self.blip2.dim, self.blip2.num_query_tokens
         if pointer is not None and self.person_tubes is None:
             raise ValueError("pointer: the referring pointer chooses among person tubes; set person_tubes too")
-        self.pointer = None if pointer is None else MODELS.build(pointer)
+        self.pointer = None if pointer is None else MODELS.build({**pointer, "text_dim": dim})
         self.head_cfg["anchored"] = pointer is not None
         self.loss_ground_weight = loss_ground_weight
         for key, value in (("loss_tube_weight", loss_tube_weight > 0), ("tube_residual", tube_residual)):
@@ -148,7 +148,7 @@ class RefAtomNet(RAVARBaseModel):
 
     # --- token extraction (Eq. 1-3) -------------------------------------------------------------------------
     def visual_tokens(self, inputs: dict, text: dict[str, torch.Tensor], detections: Sequence[Detections],
-                      truth: Truth | None
+                      reference: torch.Tensor, truth: Truth | None
                       ) -> tuple[torch.Tensor, dict[str, torch.Tensor], torch.Tensor | None]:
         """Eq. 1, visual: Q-Former query tokens [B,N,D], over the person tubes of the whole clip (only the
         pointer's choice when there is a pointer), or per frame over ViT patches and averaged over frames
@@ -161,7 +161,7 @@ class RefAtomNet(RAVARBaseModel):
         boxes, present = self.person_boxes(detections, frames.device)
         losses, chosen_box, reachable = {}, None, None
         if self.pointer is not None:
-            logits = self.pointer(inputs["keyframe"], boxes, present, text["input_ids"], text["attention_mask"])
+            logits = self.pointer(inputs["keyframe"], boxes, present, reference, text["attention_mask"])
             chosen, losses, reachable = self.choose(logits, boxes, present, truth)
             chosen_box = boxes[torch.arange(len(boxes), device=boxes.device), chosen]
             boxes, present = chosen_box[:, None], present.new_ones(len(boxes), 1)
@@ -259,7 +259,7 @@ class RefAtomNet(RAVARBaseModel):
         truth = None
         if training and self.pointer is not None:
             truth = Truth(gt_stack(data_samples, "gt_box").to(device), gt_stack(data_samples, "gt_labels").to(device))
-        visual, losses, chosen_box = self.visual_tokens(inputs, text, detections, truth)
+        visual, losses, chosen_box = self.visual_tokens(inputs, text, detections, reference, truth)
         streams = {"visual": visual, "text": self.text_resampler(reference, text["attention_mask"])}
         if self.use_location_stream:
             streams["location"] = self.location_tokens(detections, device)

@@ -2,12 +2,10 @@
 
 At CPU scale RefAtomNet learns grounding from a direct signal instead of only through the box loss on a
 pooled feature: each person detection is cut from the key frame (RoIAlign) and described by a small CNN
-plus its box geometry, the reference by the mean of its word and word-bigram embeddings (hashed ids; the
-bigrams bind "red" to "top" or to "trousers", and on this data such a bag generalises better than a
-from-scratch transformer: docs/STUDIES.md, grounding study), and a scaled dot product scores each person,
-trained with cross-entropy on the detection that overlaps the ground-truth box most. The visual stream
-then reads only the chosen person's tube, and the box head refines the chosen person's box
-(docs/MODELS.md, "The referring pointer at CPU scale").
+plus its box geometry, the reference by the mean of the Q-Former text path's tokens, and a scaled dot
+product scores each person, trained with cross-entropy on the detection that overlaps the ground-truth
+box most. The visual stream then reads only the chosen person's tube, and the box head refines the chosen
+person's box (docs/MODELS.md, "The referring pointer at CPU scale").
 """
 
 from __future__ import annotations
@@ -28,43 +26,36 @@ def box_geometry(boxes: torch.Tensor) -> torch.Tensor:
 
 @MODELS.register_module()
 class ReferringPointer(nn.Module):
-    """Key frame [B,3,H,W], person boxes [B,P,4] (mask [B,P]) and reference token ids [B,L] (mask [B,L])
+    """Key frame [B,3,H,W], person boxes [B,P,4] (mask [B,P]) and reference tokens [B,L,E] (mask [B,L])
     -> logits [B,P].
 
     Args:
-        buckets: rows of the word table and of the hashed-bigram table.
+        text_dim: width of the reference tokens.
         crop_size: (height, width) in pixels of each person's key-frame cut.
         width: channels of the appearance CNN (two stride-2 stages; the map is flattened, so top and
             bottom colours stay apart).
-        dim: width of the embeddings and of the score's query and key.
+        dim: width of the score's query and key.
     """
 
-    def __init__(self, buckets: int = 4096, crop_size: tuple[int, int] = (32, 16), width: int = 32,
+    def __init__(self, text_dim: int, crop_size: tuple[int, int] = (32, 16), width: int = 32,
                  dim: int = 128) -> None:
         super().__init__()
-        self.buckets, self.crop_size = buckets, tuple(crop_size)
+        self.crop_size = tuple(crop_size)
         self.appearance = nn.Sequential(conv_block(3, 16, 1), conv_block(16, width, 2), conv_block(width, width, 2),
                                         nn.Flatten(), nn.Linear(width * (crop_size[0] // 4) * (crop_size[1] // 4), dim))
         self.geometry = nn.Sequential(nn.Linear(8, dim), nn.GELU(), nn.Linear(dim, dim))
         self.key = nn.Sequential(nn.LayerNorm(dim), nn.Linear(dim, dim))
-        self.words = nn.Embedding(2 * buckets, dim)  # words, then bigrams
-        self.query = nn.Sequential(nn.LayerNorm(dim), nn.Linear(dim, dim))
+        self.query = nn.Sequential(nn.LayerNorm(text_dim), nn.Linear(text_dim, dim))
 
-    def reference(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-        """The mean [B,dim] of the reference's word and word-bigram embeddings (padding masked out)."""
-        bigrams = (ids[:, :-1] * 1_000_003 + ids[:, 1:]) % self.buckets + self.buckets
-        tokens = self.words(torch.cat([ids % self.buckets, bigrams], dim=1))
-        weights = torch.cat([mask, mask[:, :-1] * mask[:, 1:]], dim=1).unsqueeze(-1).to(tokens.dtype)
-        return (tokens * weights).sum(1) / weights.sum(1).clamp(min=1)
-
-    def forward(self, keyframe: torch.Tensor, boxes: torch.Tensor, person_mask: torch.Tensor, ids: torch.Tensor,
-                ids_mask: torch.Tensor) -> torch.Tensor:
+    def forward(self, keyframe: torch.Tensor, boxes: torch.Tensor, person_mask: torch.Tensor, text: torch.Tensor,
+                text_mask: torch.Tensor) -> torch.Tensor:
         """Absent persons get a logit of -1e4, so a softmax over the row ignores them."""
         b, p = boxes.shape[:2]
         persons = self.appearance(cut_boxes(keyframe, boxes, self.crop_size)).view(b, p, -1)
         keys = self.key(persons + self.geometry(box_geometry(boxes)))                     # [B,P,dim]
-        query = self.query(self.reference(ids, ids_mask))                                # [B,dim]
-        logits = (keys * query.unsqueeze(1)).sum(-1) / keys.shape[-1] ** 0.5
+        weights = text_mask.unsqueeze(-1).to(text.dtype)
+        reference = self.query((text * weights).sum(1) / weights.sum(1).clamp(min=1))    # [B,dim]
+        logits = (keys * reference.unsqueeze(1)).sum(-1) / keys.shape[-1] ** 0.5
         return logits.masked_fill(~person_mask.bool(), -1e4)
 
 
