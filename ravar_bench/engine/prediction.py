@@ -142,14 +142,13 @@ class ResumableTestLoop(TestLoop):
         if len(todo) < len(keys) and is_main_process():
             print(f"resuming an interrupted test: {len(keys) - len(todo)} of {len(keys)} samples reused "
                   f"from {self.folder}")
-        device = self.device
-        model = self.runner.model.to(device).eval()  # the data preprocessor moves each batch to the device
+        model = self.runner.model.to(self.device).eval()  # the data preprocessor moves each batch to the device
         partial = self.folder / f"predictions.rank{get_dist_info()[0]}.jsonl"
         drop_torn_line(partial)
         progress = TestProgress(self.description)
         progress.start(total=len(keys), completed=len(done))
         try:
-            with torch.no_grad(), autocast(self.precision, device):
+            with torch.no_grad(), autocast(self.precision, self.device):
                 for idx, batch in enumerate(_batches(self.dataloader, todo)):
                     self.runner.call_hook("before_test_iter", batch_idx=idx, data_batch=batch)
                     samples = model.test_step(batch)

@@ -36,11 +36,6 @@ def read_learnability_records(folder: Path | None) -> list[tuple[str, dict]]:
     return records
 
 
-def at_epoch(rows: Sequence[dict], view: str, epoch: int) -> dict | None:
-    """The row of ``view`` after ``epoch`` epochs, or None if the study stopped earlier."""
-    return next((row for row in rows if row["view"] == view and row["epoch"] == epoch), None)
-
-
 def bounds_table(records: Sequence[tuple[str, dict]], runs: Sequence[Run]) -> Table | None:
     """The reference rows of the records on the board's val split, or None when no record matches."""
     val_manifests = {run.manifest for run in runs if run.split == "val" and run.manifest}
@@ -53,10 +48,12 @@ def bounds_table(records: Sequence[tuple[str, dict]], runs: Sequence[Run]) -> Ta
                   ["view", "input", "val mAP protocol", "val AUROC protocol", "val mAP last", "val AUROC last",
                    "epochs", "record"])
     for name, record in matching:
-        rows = record["rows"]
-        for view in [v for v in VIEWS if any(row["view"] == v for row in rows)]:
-            last = max((row for row in rows if row["view"] == view), key=lambda row: row["epoch"])
-            early = at_epoch(rows, view, PROTOCOL_EPOCHS)
+        by_view: dict[str, list[dict]] = {}
+        for row in record["rows"]:
+            by_view.setdefault(row["view"], []).append(row)
+        for view in [v for v in VIEWS if v in by_view]:
+            last = max(by_view[view], key=lambda row: row["epoch"])
+            early = next((row for row in by_view[view] if row["epoch"] == PROTOCOL_EPOCHS), None)
             cells = [f"{early['mAP']:.2f}", f"{early['AUROC']:.2f}"] if early else ["-", "-"]
             cells += [f"{last['mAP']:.2f}", f"{last['AUROC']:.2f}", str(last["epoch"])]
             table.add([view, VIEWS[view], *cells, f"studies/results/{name}"],

@@ -80,12 +80,12 @@ def board_files(runs: Sequence[Run], reported: dict, dataset: str, scale: str,
                f"parentheses (docs/METRICS.md). {SELECTION_RULE}")
     files: dict[str, bytes] = {}
     main = tables.main_table(runs)
-    reference = [t for t in [bounds_table(studies, runs)] if t is not None]
-    main_sections = [main, *reference, *_reported(reported, "main", True)]
+    bounds = bounds_table(studies, runs)
+    main_sections = [main, *([bounds] if bounds else []), *_reported(reported, "main", True)]
     files["main.md"] = _page("Main results", context, main_sections)
     files["main.csv"] = render.csv_text(main).encode()
-    if reference:
-        files["reference_bounds.csv"] = render.csv_text(reference[0]).encode()
+    if bounds:
+        files["reference_bounds.csv"] = render.csv_text(bounds).encode()
     pages = [site.Section("Main results", main_sections)]
     sections = []
     for kind in tables.ABLATION_TABLES:
