@@ -8,6 +8,7 @@ meta = dict(display_name="AskAnything", group="VQA", paper="Li et al., arXiv 230
             tables=["main"])
 vocab_size = 4096
 model = dict(
+    head={{_base_.cpu_head}},
     type="ReferringBaseline",
     prompt="Question: what is {} doing? Answer:",
     fusion=dict(

@@ -7,6 +7,7 @@ scale = "cpu"
 meta = dict(display_name="CLIP4Clip", group="VTR", paper="Luo et al., Neurocomputing 2022",
             tables=["main"])
 model = dict(
+    head={{_base_.cpu_head}},
     visual=dict(type="FrameBackbone", image_size=64, output="image_embeds", out_dim=128,
                 backbone=dict(type="TransformersModel", config_class="CLIPVisionConfig",
                               model_class="CLIPVisionModelWithProjection", hidden_size=128, intermediate_size=512,

@@ -13,6 +13,7 @@ clip_image = dict(type="FrameBackbone", source="keyframe", image_size=64, output
                                 num_hidden_layers=2, num_attention_heads=4, image_size=64, patch_size=16,
                                 projection_dim=128))
 model = dict(
+    head={{_base_.cpu_head}},
     visual=dict(type="FrameBackbone", source="keyframe", image_size=128, output="last_hidden_state", out_dim=64,
                 backbone=dict(type="TransformersModel", config_class="SamVisionConfig", model_class="SamVisionModel",
                               hidden_size=64, intermediate_size=256, mlp_dim=256, num_hidden_layers=1,

@@ -7,6 +7,7 @@ scale = "cpu"
 meta = dict(display_name="I3D", group="AAL", paper="Carreira & Zisserman, CVPR 2017",
             tables=["main"])
 model = dict(
+    head={{_base_.cpu_head}},
     visual=dict(type="VideoBackbone", out_dim=128,
                 backbone=dict(type="mmaction.ResNet3d", depth=18, base_channels=16, pretrained=None,
                               pretrained2d=False, conv1_kernel=(1, 7, 7), inflate=((1, 1), (1, 0), (1, 0), (0, 1)))),

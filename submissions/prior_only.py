@@ -5,5 +5,5 @@ _base_ = ["./_base_/default_runtime.py", "./_base_/datasets/refava.py", "./_base
 scale = "cpu"
 meta = dict(display_name="Prior only (class priors, mean box)", group="Reference", paper="-", tables=["main"])
 model = dict(type="PriorOnly", data_preprocessor=dict(type="RAVARDataPreprocessor"),
-             head=dict(type="RAVARHead", num_classes=80, cls_hidden=(512, 256), box_hidden=(512, 128), dropout=0.2),
+             head={{_base_.cpu_head}},
              loss_cls_weight=5.0, loss_box_weight=1.0)

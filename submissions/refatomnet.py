@@ -17,6 +17,7 @@ clip_size = (96, 128)
 # with the reference in its self-attention, in place of the frozen ViT-g's per-frame patches averaged
 # over frames.
 model = dict(
+    head={{_base_.cpu_head}},
     person_tubes=dict(type="PersonTubeEncoder", crop_size=(32, 24), width=128, dim=128, max_frames=8, widen=0.25),
     max_persons=5,
     joint_qformer=True,

@@ -8,6 +8,7 @@ scale = "cpu"
 meta = dict(display_name="Singularity", group="VQA", paper="Lei et al., arXiv 2206.03428",
             tables=["main"])
 model = dict(
+    head={{_base_.cpu_head}},
     prompt="What is {} doing?",
     visual=dict(type="FrameBackbone", source="keyframe", image_size=64, output="last_hidden_state", out_dim=128,
                 backbone=dict(type="TransformersModel", config_class="ViTConfig", model_class="ViTModel",

@@ -9,6 +9,7 @@ scale = "cpu"
 meta = dict(display_name="Su et al.", group="VOS", paper="Su et al., TIP 2023",
             tables=["main"])
 model = dict(
+    head={{_base_.cpu_head}},
     visual=dict(type="VideoBackbone", out_dim=128,
                 backbone=dict(type="mmaction.ResNet3d", depth=18, base_channels=16, pretrained=None,
                               pretrained2d=False, conv1_kernel=(1, 7, 7), inflate=((1, 1), (1, 0), (1, 0), (0, 1)))),

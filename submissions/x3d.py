@@ -7,6 +7,7 @@ scale = "cpu"
 meta = dict(display_name="X3D", group="AAL", paper="Feichtenhofer, CVPR 2020",
             tables=["main"])
 model = dict(
+    head={{_base_.cpu_head}},
     visual=dict(type="VideoBackbone", out_dim=64,
                 backbone=dict(type="mmaction.X3D", gamma_w=0.5, gamma_b=0.5, gamma_d=0.5)),
 )

@@ -122,7 +122,7 @@ def test_frozen_parts_get_no_gradient() -> None:
     for name, p in model.named_parameters():
         assert (p.grad is None) == name.startswith(frozen), name
     trainable = {n.split(".")[0] + "." + n.split(".")[1] for n, p in model.named_parameters() if p.requires_grad}
-    assert trainable == {"fusion.adapter", "head.cls_head", "head.box_head"}
+    assert trainable == {"fusion.adapter", "head.cls_head", "head.cls_linear", "head.box_head"}
 
 
 def test_retrieval_text_pooling_follows_the_reference() -> None:

@@ -157,6 +157,19 @@ def test_registry_builds_shared_pieces():
     assert logits.shape == (3, 80) and boxes.shape == (3, 4)
 
 
+def test_linear_skip_head_starts_as_a_linear_classifier_at_the_prior_and_trains_both_paths() -> None:
+    """logits = MLP(z) + W z + b: the MLP's last layer starts at zero, so the untrained head is the linear
+    classifier, and the prior sits in its bias."""
+    head = MODELS.build(dict(type="RAVARHead", in_dim=16, num_classes=80, prior_prob=0.03, linear_skip=True))
+    features = torch.randn(5, 16, generator=torch.Generator().manual_seed(0))
+    logits, _ = head(features)
+    torch.testing.assert_close(logits, head.cls_linear(features))
+    assert head.prior_bias is head.cls_linear.bias
+    torch.testing.assert_close(torch.sigmoid(head.prior_bias), torch.full((80,), 0.03))
+    logits.pow(2).sum().backward()
+    assert head.cls_linear.weight.grad.abs().sum() > 0 and head.cls_head[-1].weight.grad.abs().sum() > 0
+
+
 def test_head_boxes_are_ordered_and_start_at_the_prior() -> None:
     head = MODELS.build(dict(type="RAVARHead", in_dim=16, num_classes=80, prior_prob=0.03))
     torch.nn.init.zeros_(head.box_head[-1].weight)

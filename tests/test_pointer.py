@@ -136,6 +136,13 @@ def test_the_tube_loss_classifies_the_truth_persons_tube_summary_and_trains_the_
     assert model.head.cls_head[0].weight.grad is None  # training only: the heads do not see it
 
 
+def test_the_tube_classifier_starts_at_the_heads_class_prior():
+    for linear_skip in (False, True):
+        model = build(**POINTER, loss_tube_weight=1.0, head=dict(type="RAVARHead", linear_skip=linear_skip))
+        torch.testing.assert_close(model.tube_classifier.bias, model.head.prior_bias)
+        assert model.tube_classifier.bias.abs().min() > 1  # the prior logit (0.03 -> -3.5), not zero
+
+
 def test_the_tube_residual_adds_the_chosen_persons_summary_to_every_visual_token():
     """Visual tokens = the Q-Former's tokens + W (summary of the person read); here the person on the truth."""
     model = build(**POINTER, tube_residual=True).eval()

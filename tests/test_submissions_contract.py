@@ -33,6 +33,16 @@ def test_submission_meets_the_contract(submission: str, data_root: Path) -> None
         assert names == FULL_CHECKS
 
 
+@pytest.mark.parametrize("submission", FILES)
+def test_cpu_submissions_use_the_protocol_head_and_paper_configs_the_papers(submission: str) -> None:
+    """The CPU protocol's head has a linear path beside the class MLP; paper-scale heads are the MLPs alone."""
+    from ravar_bench.engine.submission import load_submission
+
+    cfg = load_submission(str(SUBMISSIONS.parent / submission)).cfg
+    assert cfg.model.head.type == "RAVARHead"
+    assert cfg.model.head.linear_skip is (cfg.scale == "cpu")
+
+
 def test_contract_batch_has_a_sample_without_detections(data_root: Path) -> None:
     from ravar_bench.engine.submission import load_submission
     from ravar_bench.engine.submission_check import contract_batch

@@ -50,21 +50,36 @@ class RAVARHead(nn.Module):
     labels are negative for any person, and starting there keeps early BCE steps from being spent on
     learning that.
 
+    With ``linear_skip=True`` a linear classifier runs beside the class MLP and their logits add up. The
+    CPU protocol uses it: trained from scratch for 3 epochs, the MLP alone learns the actions too slowly
+    (docs/MODELS.md, "The class head's linear path").
+
     With ``anchored=True`` the box head instead refines a box the model chose (``anchor``, e.g. a person
     detection; :func:`refine_box`), starting from it exactly (its last layer starts at zero).
     """
 
     def __init__(self, in_dim: int, num_classes: int = 80, cls_hidden: Sequence[int] = (512, 256),
                  box_hidden: Sequence[int] = (512, 128), dropout: float = 0.2, prior_prob: float = 0.03,
-                 anchored: bool = False) -> None:
+                 anchored: bool = False, linear_skip: bool = False) -> None:
         super().__init__()
         self.cls_head = mlp(in_dim, cls_hidden, num_classes, dropout)
         self.box_head = mlp(in_dim, box_hidden, 4)
         self.anchored = anchored
-        nn.init.constant_(self.cls_head[-1].bias, math.log(prior_prob / (1 - prior_prob)))
+        # With a linear path the MLP's last layer starts at zero: the head starts as a linear classifier at the
+        # prior and the MLP adds to it as it learns.
+        self.cls_linear = nn.Linear(in_dim, num_classes) if linear_skip else None
+        if self.cls_linear is not None:
+            nn.init.zeros_(self.cls_head[-1].weight)
+            nn.init.zeros_(self.cls_head[-1].bias)
+        nn.init.constant_(self.prior_bias, math.log(prior_prob / (1 - prior_prob)))
         if anchored:
             nn.init.zeros_(self.box_head[-1].weight)
             nn.init.zeros_(self.box_head[-1].bias)
+
+    @property
+    def prior_bias(self) -> nn.Parameter:
+        """The class-logit bias that starts at the prior: the linear path's if there is one, else the MLP's."""
+        return (self.cls_head[-1] if self.cls_linear is None else self.cls_linear).bias
 
     @property
     def num_classes(self) -> int:
@@ -79,4 +94,7 @@ class RAVARHead(nn.Module):
                              f"(anchored={self.anchored}, anchor given: {anchor is not None})")
         box = self.box_head(pooled)
         box = refine_box(anchor, box) if self.anchored else centre_size_to_corners(box.sigmoid())
-        return self.cls_head(pooled), box
+        logits = self.cls_head(pooled)
+        if self.cls_linear is not None:
+            logits = logits + self.cls_linear(pooled)
+        return logits, box

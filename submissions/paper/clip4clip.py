@@ -16,6 +16,7 @@ train_dataloader = dict(batch_size={{_base_.paper_batch_size}})
 val_dataloader = dict(batch_size={{_base_.paper_batch_size}})
 test_dataloader = dict(batch_size={{_base_.paper_batch_size}})
 model = dict(
+    head={{_base_.paper_head}},
     visual=dict(_delete_=True, type="FrameBackbone", image_size=224, output="image_embeds", out_dim=512,
                 pretrained="checkpoints/clip-vit-base-patch32",
                 backbone=dict(type="TransformersModel", config_class="CLIPVisionConfig",

@@ -7,6 +7,7 @@ layer = dict(self_attn_cfg=dict(embed_dims=256, num_heads=8, dropout=0.1, batch_
              ffn_cfg=dict(embed_dims=256, feedforward_channels=2048, num_fcs=2, ffn_drop=0.1,
                           act_cfg=dict(type="ReLU", inplace=True)))
 model = dict(
+    head={{_base_.paper_head}},
     visual=dict(_delete_=True, type="DETRQueries", pretrained="checkpoints/detr_r50_coco.pth", detector=dict(
         type="DETR", _scope_="mmdet",  # nested types (ResNet, DETRHead, ...) resolve in mmdet
         num_queries=100,

@@ -4,6 +4,7 @@
 _base_ = ["./clip_sam.py"]
 meta = dict(display_name="CLIP+RefCLIP", group="SF", paper="Radford et al., ICML 2021 + Jin et al., CVPR 2023")
 model = dict(
+    head={{_base_.paper_head}},
     visual=dict(_delete_=True, type="FrameBackbone", source="keyframe", image_size=416, out_dim=1024,
                 # an MMDetection YOLOv3 checkpoint: the Darknet weights are its "backbone." entries
                 pretrained="checkpoints/refclip_yolov3_darknet53.pth", pretrained_prefix="backbone.",

@@ -18,6 +18,7 @@ train_dataloader = dict(batch_size={{_base_.paper_batch_size}})
 val_dataloader = dict(batch_size={{_base_.paper_batch_size}})
 test_dataloader = dict(batch_size={{_base_.paper_batch_size}})
 model = dict(
+    head={{_base_.paper_head}},
     visual=dict(_delete_=True, type="FrameBackbone", source="keyframe", image_size=1024, output="last_hidden_state",
                 out_dim=256, pretrained="checkpoints/sam-vit-base",
                 backbone=dict(type="TransformersModel", config_class="SamVisionConfig", model_class="SamVisionModel",

@@ -16,6 +16,7 @@ train_dataloader = dict(batch_size={{_base_.paper_batch_size}})
 val_dataloader = dict(batch_size={{_base_.paper_batch_size}})
 test_dataloader = dict(batch_size={{_base_.paper_batch_size}})
 model = dict(
+    head={{_base_.paper_head}},
     visual=dict(_delete_=True, type="VideoBackbone", out_dim=2048, pretrained="checkpoints/i3d_r50_k400.pth",
                 backbone=dict(type="mmaction.ResNet3d", depth=50, pretrained=None, pretrained2d=False,
                               conv1_kernel=(5, 7, 7), conv1_stride_t=2, pool1_stride_t=2,

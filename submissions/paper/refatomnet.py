@@ -27,6 +27,7 @@ pretrained_blip2 = "checkpoints/blip2-itm-vit-g"
 pretrained_bert = "checkpoints/bert-base-uncased"
 
 model = dict(
+    head={{_base_.paper_head}},
     # EVA ViT-g/14 as in transformers' Blip2VisionConfig defaults.
     vision=dict(_delete_=True, hidden_size=1408, intermediate_size=6144, num_hidden_layers=39, num_attention_heads=16,
                 image_size=224, patch_size=14, layer_norm_eps=1e-6, qkv_bias=True),

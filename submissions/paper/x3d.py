@@ -16,6 +16,7 @@ train_dataloader = dict(batch_size={{_base_.paper_batch_size}})
 val_dataloader = dict(batch_size={{_base_.paper_batch_size}})
 test_dataloader = dict(batch_size={{_base_.paper_batch_size}})
 model = dict(
+    head={{_base_.paper_head}},
     visual=dict(_delete_=True, type="VideoBackbone", out_dim=432, pretrained="checkpoints/x3d_m_k400.pth",
                 backbone=dict(type="mmaction.X3D", gamma_w=1, gamma_b=2.25, gamma_d=2.2)),
     text={{_base_.paper_bert_text}},

@@ -132,7 +132,7 @@ class RefAtomNet(RAVARBaseModel):
         if loss_tube_weight > 0:
             self.tube_classifier = nn.Linear(self.person_tubes.summary_dim, self.head.num_classes)
             with torch.no_grad():  # start at the head's class prior
-                self.tube_classifier.bias.copy_(self.head.cls_head[-1].bias)
+                self.tube_classifier.bias.copy_(self.head.prior_bias)
 
     @staticmethod
     def _check_vocab(key: str, tokenizer_vocab: int, embedding_rows: int) -> None:

@@ -3,6 +3,9 @@
 # biases and norms, grad-norm clip 1.0), one epoch of linear warm-up then cosine decay. 3 epochs of
 # RefAVA-Synth v2's 5,002 training clips keep the headline command within 10 minutes on 2 cores; a
 # submission may set its learning rate from the protocol's val search.
+# Every CPU submission's heads (model.head={{_base_.cpu_head}}): the shared RAVAR head with a linear classifier
+# beside its class MLP, which learns the actions within this budget where the MLP alone is slow (docs/MODELS.md).
+cpu_head = dict(type="RAVARHead", linear_skip=True)
 max_epochs = 3
 optim_wrapper = dict(
     type="OptimWrapper",

@@ -4,6 +4,9 @@
 # the entries with {{_base_.paper_...}} (MMEngine forbids the same key in two bases); `precision = "auto"`
 # trains with bf16 autocast (MMEngine's AmpOptimWrapper) on a GPU and in fp32 on CPU (docs/REPRODUCING.md).
 paper_max_epochs = 40
+# The paper's heads (model.head={{_base_.paper_head}}): the class and box MLPs alone, without the CPU protocol's
+# linear path (schedules/cpu.py), which the paper configs would otherwise inherit from the CPU ones.
+paper_head = dict(type="RAVARHead", linear_skip=False)
 paper_batch_size = 8
 paper_optim_wrapper = dict(
     type="OptimWrapper",
