@@ -26,8 +26,10 @@ from torch import nn
 
 from ravar_bench.data.dataset import RefAVADataset
 from ravar_bench.data.transforms import multi_hot
+from ravar_bench.models.heads import RAVARHead
 
 VIEWS = ("oracle-crop", "oracle-mask", "clip")
+HEADS = ("linear", "ravar", "ravar-linear")
 
 
 def decode_split(data_root: str, split: str, num_frames: int) -> tuple[list[dict], str]:
@@ -66,9 +68,10 @@ def view_tensor(sample: dict, view: str, size: int) -> torch.Tensor:
 
 
 class Small3DCNN(nn.Module):
-    """Four conv blocks (3x3x3, BN, ReLU, spatial pooling), global average pooling, a linear classifier."""
+    """Four conv blocks (3x3x3, BN, ReLU, spatial pooling), global average pooling, then a classifier: a linear
+    layer, or the harness's RAVAR head (its class MLP, with or without the linear path; docs/MODELS.md)."""
 
-    def __init__(self, in_channels: int, num_classes: int, width: int = 32) -> None:
+    def __init__(self, in_channels: int, num_classes: int, width: int = 32, head: str = "linear") -> None:
         super().__init__()
         blocks, channels = [], in_channels
         for out in (width, width * 2, width * 4, width * 4):
@@ -76,10 +79,18 @@ class Small3DCNN(nn.Module):
                        nn.MaxPool3d((1, 2, 2))]
             channels = out
         self.features = nn.Sequential(*blocks)
-        self.classifier = nn.Linear(channels, num_classes)
+        self.ravar_head = None if head == "linear" else RAVARHead(channels, num_classes,
+                                                                   linear_skip=head == "ravar-linear")
+        self.classifier = nn.Linear(channels, num_classes) if self.ravar_head is None else None
+
+    @property
+    def prior_bias(self) -> nn.Parameter:
+        """The class-logit bias that starts at the training prior."""
+        return self.classifier.bias if self.ravar_head is None else self.ravar_head.prior_bias
 
     def forward(self, clips: torch.Tensor) -> torch.Tensor:
-        return self.classifier(self.features(clips).mean(dim=(2, 3, 4)))
+        pooled = self.features(clips).mean(dim=(2, 3, 4))
+        return self.classifier(pooled) if self.ravar_head is None else self.ravar_head(pooled)[0]
 
 
 def scores(labels: np.ndarray, logits: np.ndarray) -> dict[str, float]:
@@ -89,15 +100,15 @@ def scores(labels: np.ndarray, logits: np.ndarray) -> dict[str, float]:
             "AUROC": 100 * roc_auc_score(labels[:, keep], logits[:, keep], average="macro")}
 
 
-def train_and_evaluate(train: tuple, val: tuple, epochs: int, seed: int, lr: float) -> list[dict]:
+def train_and_evaluate(train: tuple, val: tuple, epochs: int, seed: int, lr: float, head: str = "linear") -> list[dict]:
     """Train on ``train`` = (x, y), return per-epoch train-loss and val scores."""
     generator = torch.Generator().manual_seed(seed)
     torch.manual_seed(seed)
     x_train, y_train = train
-    model = Small3DCNN(x_train.shape[1], y_train.shape[1])
+    model = Small3DCNN(x_train.shape[1], y_train.shape[1], head=head)
     with torch.no_grad():  # start from the class priors, like the RAVAR head
         prior = y_train.mean(0).clamp(1e-4, 1 - 1e-4)
-        model.classifier.bias.copy_(torch.log(prior / (1 - prior)))
+        model.prior_bias.copy_(torch.log(prior / (1 - prior)))
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.05)
     steps = epochs * ((len(x_train) + 31) // 32)
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=lr, total_steps=steps, pct_start=0.1)
@@ -121,7 +132,7 @@ def train_and_evaluate(train: tuple, val: tuple, epochs: int, seed: int, lr: flo
 
 
 def run_study(data_root: str, views: list[str], size: int = 32, num_frames: int = 8, epochs: int = 12,
-              lr: float = 3e-3, seed: int = 0) -> dict:
+              lr: float = 3e-3, seed: int = 0, head: str = "linear") -> dict:
     """Train and validate one network per view: ``{"manifests": per split, "rows": one per (view, epoch)}``."""
     decoded = {split: decode_split(data_root, split, num_frames) for split in ("train", "val")}
     splits = {split: samples for split, (samples, _) in decoded.items()}
@@ -130,7 +141,8 @@ def run_study(data_root: str, views: list[str], size: int = 32, num_frames: int 
         data = {split: (torch.stack([view_tensor(s, view, size) for s in samples]),
                         torch.stack([multi_hot(s["labels"]) for s in samples]))
                 for split, samples in splits.items()}
-        rows += [{"view": view, **row} for row in train_and_evaluate(data["train"], data["val"], epochs, seed, lr)]
+        history = train_and_evaluate(data["train"], data["val"], epochs, seed, lr, head)
+        rows += [{"view": view, **row} for row in history]
     return {"manifests": {split: manifest for split, (_, manifest) in decoded.items()}, "rows": rows}
 
 
@@ -143,10 +155,13 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=12)
     parser.add_argument("--lr", type=float, default=3e-3)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--head", choices=HEADS, default="linear",
+                        help="the classifier: linear, or the RAVAR head without / with its linear path")
     parser.add_argument("--out", help="also write the rows, the arguments and their provenance to this JSON file")
     args = parser.parse_args()
     torch.set_num_threads(2)
-    study = run_study(args.data_root, args.views, args.size, args.num_frames, args.epochs, args.lr, args.seed)
+    study = run_study(args.data_root, args.views, args.size, args.num_frames, args.epochs, args.lr, args.seed,
+                      args.head)
     for row in study["rows"]:
         print(f"{row['view']:12s} epoch {row['epoch']:2d} loss {row['loss']:.4f} val mAP {row['mAP']:5.2f} "
               f"AUROC {row['AUROC']:5.2f} ({row['seconds']:.0f} s)")

@@ -56,6 +56,22 @@ def test_study_runs_and_repeats_on_tiny_synth(study, tiny_synth):
         assert {k: v for k, v in a.items() if k != "seconds"} == {k: v for k, v in b.items() if k != "seconds"}
 
 
+@pytest.mark.parametrize("head", ["linear", "ravar", "ravar-linear"])
+def test_study_trains_with_each_head(study, head):
+    """Each classifier the study can put on the CNN trains; the RAVAR variants are the harness's own head, and
+    with the linear path the prior sits in the linear layer while the MLP's last layer starts at zero."""
+    torch.manual_seed(0)
+    labels = (torch.rand(64, 80) < 0.1).float()
+    history = study.train_and_evaluate((torch.rand(64, 3, 1, 16, 16), labels), (torch.rand(8, 3, 1, 16, 16),
+                                       labels[:8]), epochs=1, seed=0, lr=1e-3, head=head)
+    assert len(history) == 1 and 0 <= history[0]["AUROC"] <= 100
+    model = study.Small3DCNN(3, 80, head=head)
+    assert (model.classifier is None) == (head != "linear")
+    if head == "ravar-linear":
+        assert model.prior_bias is model.ravar_head.cls_linear.bias
+        assert not model.ravar_head.cls_head[-1].weight.any()
+
+
 GROUNDING = Path(__file__).resolve().parents[1] / "studies" / "grounding.py"
 
 
