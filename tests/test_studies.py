@@ -148,7 +148,7 @@ def test_study_records_name_their_data_and_hold_no_machine_path(study, grounding
 def test_committed_study_records_hold_no_machine_path():
     """studies/results/ records each data set by what it was, never by the folder it was read from."""
     records = sorted((STUDY.parent / "results").glob("*.json"))
-    assert len(records) == 4
+    assert len(records) == 7
     for path in records:
         record = json.loads(path.read_text())
         absolute = [text for text in strings(record) if text.startswith("/")]
