@@ -10,3 +10,5 @@ model = dict(
                 backbone=dict(type="mmdet.ResNet", depth=18, base_channels=16, num_stages=4, out_indices=(3,),
                               norm_cfg=dict(type="BN"), init_cfg=None)),
 )
+# Learning rate: the schedule's 5e-4 won the protocol's val search on RefAVA-Synth v2 with the protocol head
+# (val mAP 12.0 against 10.4 at 2e-3).
