@@ -79,18 +79,17 @@ class Small3DCNN(nn.Module):
                        nn.MaxPool3d((1, 2, 2))]
             channels = out
         self.features = nn.Sequential(*blocks)
-        self.ravar_head = None if head == "linear" else RAVARHead(channels, num_classes,
-                                                                   linear_skip=head == "ravar-linear")
-        self.classifier = nn.Linear(channels, num_classes) if self.ravar_head is None else None
+        self.classifier = (nn.Linear(channels, num_classes) if head == "linear" else
+                           RAVARHead(channels, num_classes, linear_skip=head == "ravar-linear"))
 
     @property
     def prior_bias(self) -> nn.Parameter:
         """The class-logit bias that starts at the training prior."""
-        return self.classifier.bias if self.ravar_head is None else self.ravar_head.prior_bias
+        return self.classifier.prior_bias if isinstance(self.classifier, RAVARHead) else self.classifier.bias
 
     def forward(self, clips: torch.Tensor) -> torch.Tensor:
-        pooled = self.features(clips).mean(dim=(2, 3, 4))
-        return self.classifier(pooled) if self.ravar_head is None else self.ravar_head(pooled)[0]
+        logits = self.classifier(self.features(clips).mean(dim=(2, 3, 4)))
+        return logits[0] if isinstance(self.classifier, RAVARHead) else logits  # a RAVAR head adds a box
 
 
 def scores(labels: np.ndarray, logits: np.ndarray) -> dict[str, float]:

@@ -66,10 +66,10 @@ def test_study_trains_with_each_head(study, head):
                                        labels[:8]), epochs=1, seed=0, lr=1e-3, head=head)
     assert len(history) == 1 and 0 <= history[0]["AUROC"] <= 100
     model = study.Small3DCNN(3, 80, head=head)
-    assert (model.classifier is None) == (head != "linear")
+    assert isinstance(model.classifier, study.RAVARHead) == (head != "linear")
     if head == "ravar-linear":
-        assert model.prior_bias is model.ravar_head.cls_linear.bias
-        assert not model.ravar_head.cls_head[-1].weight.any()
+        assert model.prior_bias is model.classifier.cls_linear.bias
+        assert not model.classifier.cls_head[-1].weight.any()
 
 
 GROUNDING = Path(__file__).resolve().parents[1] / "studies" / "grounding.py"
