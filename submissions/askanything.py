@@ -9,6 +9,7 @@ meta = dict(display_name="AskAnything", group="VQA", paper="Li et al., arXiv 230
 vocab_size = 4096
 model = dict(
     head={{_base_.cpu_head}},
+    conv_stem={{_base_.cpu_stem}},
     type="ReferringBaseline",
     prompt="Question: what is {} doing? Answer:",
     fusion=dict(

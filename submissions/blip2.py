@@ -9,6 +9,7 @@ meta = dict(display_name="BLIPv2", group="VTR", paper="Li et al., ICML 2023",
 vocab_size = 4096
 model = dict(
     head={{_base_.cpu_head}},
+    conv_stem={{_base_.cpu_stem}},
     type="ReferringBaseline",
     fusion=dict(type="BLIP2Fusion", num_query_tokens=32,
                 vision=dict(hidden_size=128, intermediate_size=512, num_hidden_layers=2, num_attention_heads=4,

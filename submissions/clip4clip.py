@@ -8,6 +8,7 @@ meta = dict(display_name="CLIP4Clip", group="VTR", paper="Luo et al., Neurocompu
             tables=["main"])
 model = dict(
     head={{_base_.cpu_head}},
+    conv_stem={{_base_.cpu_stem}},
     visual=dict(type="FrameBackbone", image_size=64, output="image_embeds", out_dim=128,
                 backbone=dict(type="TransformersModel", config_class="CLIPVisionConfig",
                               model_class="CLIPVisionModelWithProjection", hidden_size=128, intermediate_size=512,

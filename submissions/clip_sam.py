@@ -14,6 +14,7 @@ clip_image = dict(type="FrameBackbone", source="keyframe", image_size=64, output
                                 projection_dim=128))
 model = dict(
     head={{_base_.cpu_head}},
+    conv_stem={{_base_.cpu_stem}},
     visual=dict(type="FrameBackbone", source="keyframe", image_size=128, output="last_hidden_state", out_dim=64,
                 backbone=dict(type="TransformersModel", config_class="SamVisionConfig", model_class="SamVisionModel",
                               hidden_size=64, intermediate_size=256, mlp_dim=256, num_hidden_layers=1,

@@ -8,6 +8,7 @@ meta = dict(display_name="Hiera-B", group="AAL", paper="Ryali et al., ICML 2023"
             tables=["main"])
 model = dict(
     head={{_base_.cpu_head}},
+    conv_stem={{_base_.cpu_stem}},
     visual=dict(type="FrameBackbone", out_dim=128,
                 backbone=dict(type="TimmModel", model_name="hiera_tiny_224", num_classes=0, img_size=(64, 64),
                               embed_dim=16, num_heads=1, stages=(1, 1, 1, 1))),

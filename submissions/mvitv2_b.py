@@ -8,6 +8,7 @@ meta = dict(display_name="MViTv2-B", group="AAL", paper="Li et al., CVPR 2022",
             tables=["main"])
 model = dict(
     head={{_base_.cpu_head}},
+    conv_stem={{_base_.cpu_stem}},
     visual=dict(type="VideoBackbone", out_dim=128,
                 backbone=dict(type="mmaction.MViT", spatial_size=64, temporal_size=8,
                               arch=dict(embed_dims=64, num_layers=2, num_heads=1, downscale_indices=[1]),

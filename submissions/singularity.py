@@ -9,6 +9,7 @@ meta = dict(display_name="Singularity", group="VQA", paper="Lei et al., arXiv 22
             tables=["main"])
 model = dict(
     head={{_base_.cpu_head}},
+    conv_stem={{_base_.cpu_stem}},
     prompt="What is {} doing?",
     visual=dict(type="FrameBackbone", source="keyframe", image_size=64, output="last_hidden_state", out_dim=128,
                 backbone=dict(type="TransformersModel", config_class="ViTConfig", model_class="ViTModel",

@@ -8,6 +8,7 @@ meta = dict(display_name="VideoMAE2-B", group="AAL", paper="Wang et al., CVPR 20
             tables=["main"])
 model = dict(
     head={{_base_.cpu_head}},
+    conv_stem={{_base_.cpu_stem}},
     visual=dict(type="VideoBackbone", out_dim=128,
                 backbone=dict(type="mmaction.VisionTransformer", img_size=64, patch_size=16, embed_dims=128, depth=2,
                               num_heads=4, num_frames=8, tubelet_size=2, mlp_ratio=4)),

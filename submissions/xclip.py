@@ -9,6 +9,7 @@ meta = dict(display_name="X-CLIP", group="VTR", paper="Ni et al., ECCV 2022",
 vocab_size = 4096
 model = dict(
     head={{_base_.cpu_head}},
+    conv_stem={{_base_.cpu_stem}},
     type="ReferringBaseline",
     fusion=dict(type="XCLIPFusion", xclip=dict(
         type="TransformersModel", config_class="XCLIPConfig", model_class="XCLIPModel", projection_dim=128,

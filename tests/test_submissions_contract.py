@@ -43,6 +43,22 @@ def test_cpu_submissions_use_the_protocol_head_and_paper_configs_the_papers(subm
     assert cfg.model.head.linear_skip is (cfg.scale == "cpu")
 
 
+@pytest.mark.parametrize("submission", FILES)
+def test_cpu_vision_transformers_have_the_protocol_stem_and_paper_configs_their_patch_projection(
+        submission: str) -> None:
+    """A CPU model keeps no patchify convolution (its ViTs get ``cpu_stem``); paper configs set no stem."""
+    from ravar_bench.engine.submission import load_submission
+    from ravar_bench.engine.submission_check import build_model
+    from ravar_bench.models.conv_stem import is_patchify
+
+    cfg = load_submission(str(SUBMISSIONS.parent / submission)).cfg
+    if cfg.scale != "cpu":
+        assert cfg.model.get("conv_stem") is None
+        return
+    assert cfg.model.get("conv_stem") in (None, cfg.cpu_stem)
+    assert not [name for name, module in build_model(cfg).named_modules() if is_patchify(module)]
+
+
 def test_contract_batch_has_a_sample_without_detections(data_root: Path) -> None:
     from ravar_bench.engine.submission import load_submission
     from ravar_bench.engine.submission_check import contract_batch

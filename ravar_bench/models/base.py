@@ -10,6 +10,7 @@ import torch.nn.functional as F
 from mmengine.model import BaseModel
 from torch import nn
 
+from ravar_bench.models.conv_stem import replace_patchify_stems
 from ravar_bench.registry import MODELS
 from ravar_bench.structures import RAVARDataSample
 
@@ -42,11 +43,13 @@ class RAVARBaseModel(BaseModel):
     ``mode="predict"``: data samples with ``pred_scores`` (sigmoid) and ``pred_box``;
     ``mode="tensor"``: ``(logits [B, C], boxes [B, 4])``.
     Modules named in ``frozen_modules`` (attribute paths) get no gradient and stay in eval mode.
+    ``conv_stem`` (``ConvStem`` options, e.g. ``dict(convs_per_stage=2)``) replaces every patchify convolution
+    of the model's vision transformers by a convolutional stem; a model without one is an error.
     """
 
     def __init__(self, head: dict | None = None, loss_cls_weight: float = 5.0, loss_box_weight: float = 1.0,
-                 frozen_modules: Sequence[str] = (), data_preprocessor: dict | nn.Module | None = None,
-                 init_cfg: dict | None = None) -> None:
+                 frozen_modules: Sequence[str] = (), conv_stem: dict | None = None,
+                 data_preprocessor: dict | nn.Module | None = None, init_cfg: dict | None = None) -> None:
         if data_preprocessor is None:
             data_preprocessor = dict(type="RAVARDataPreprocessor")
         if isinstance(data_preprocessor, dict):
@@ -56,10 +59,15 @@ class RAVARBaseModel(BaseModel):
         self.loss_cls_weight = loss_cls_weight
         self.loss_box_weight = loss_box_weight
         self.frozen_modules = tuple(frozen_modules)
+        self.conv_stem = conv_stem
 
     def finish_init(self, in_dim: int) -> None:
-        """Build the head on ``in_dim`` features and freeze ``frozen_modules``; ends a subclass __init__."""
+        """Build the head on ``in_dim`` features, put in the convolutional stems and freeze ``frozen_modules``;
+        ends a subclass __init__."""
         self.head = MODELS.build({**self.head_cfg, "in_dim": in_dim})
+        if self.conv_stem is not None and not replace_patchify_stems(self, **self.conv_stem):
+            raise ValueError(f"conv_stem: {type(self).__name__} has no patchify convolution (an RGB conv of "
+                             "stride >= 4) to replace; remove conv_stem from the model config")
         self.freeze()
 
     def freeze(self) -> None:

@@ -18,6 +18,7 @@ val_dataloader = dict(batch_size={{_base_.paper_batch_size}})
 test_dataloader = dict(batch_size={{_base_.paper_batch_size}})
 model = dict(
     head={{_base_.paper_head}},
+    conv_stem=None,  # the paper's patch projection, whose weights are loaded
     fusion=dict(
         _delete_=True, type="LLMFusion", dim=72, num_query_tokens=32,
         pretrained_blip2="checkpoints/blip2-itm-vit-g", pretrained_llm="checkpoints/videochat-13b/llm",

@@ -17,6 +17,7 @@ val_dataloader = dict(batch_size={{_base_.paper_batch_size}})
 test_dataloader = dict(batch_size={{_base_.paper_batch_size}})
 model = dict(
     head={{_base_.paper_head}},
+    conv_stem=None,  # the paper's patch projection, whose weights are loaded
     fusion=dict(
         _delete_=True, type="BLIP2Fusion", num_query_tokens=32, pretrained="checkpoints/blip2-itm-vit-g",
         vision=dict(hidden_size=1408, intermediate_size=6144, num_hidden_layers=39, num_attention_heads=16,

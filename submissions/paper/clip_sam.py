@@ -19,6 +19,7 @@ val_dataloader = dict(batch_size={{_base_.paper_batch_size}})
 test_dataloader = dict(batch_size={{_base_.paper_batch_size}})
 model = dict(
     head={{_base_.paper_head}},
+    conv_stem=None,  # the paper's patch projection, whose weights are loaded
     visual=dict(_delete_=True, type="FrameBackbone", source="keyframe", image_size=1024, output="last_hidden_state",
                 out_dim=256, pretrained="checkpoints/sam-vit-base",
                 backbone=dict(type="TransformersModel", config_class="SamVisionConfig", model_class="SamVisionModel",

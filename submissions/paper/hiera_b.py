@@ -17,6 +17,7 @@ val_dataloader = dict(batch_size={{_base_.paper_batch_size}})
 test_dataloader = dict(batch_size={{_base_.paper_batch_size}})
 model = dict(
     head={{_base_.paper_head}},
+    conv_stem=None,  # the paper's patch projection, whose weights are loaded
     visual=dict(_delete_=True, type="FrameBackbone", out_dim=768, image_size=224,
                 pretrained="checkpoints/hiera_base_224.safetensors",
                 backbone=dict(type="TimmModel", model_name="hiera_base_224", num_classes=0)),

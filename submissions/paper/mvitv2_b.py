@@ -17,6 +17,7 @@ val_dataloader = dict(batch_size={{_base_.paper_batch_size}})
 test_dataloader = dict(batch_size={{_base_.paper_batch_size}})
 model = dict(
     head={{_base_.paper_head}},
+    conv_stem=None,  # the paper's patch projection, whose weights are loaded
     visual=dict(_delete_=True, type="VideoBackbone", out_dim=768, pretrained="checkpoints/mvitv2_b_k400.pth",
                 backbone=dict(type="mmaction.MViT", arch="base", spatial_size=224, temporal_size=32)),
     text={{_base_.paper_bert_text}},

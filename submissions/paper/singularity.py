@@ -17,6 +17,7 @@ val_dataloader = dict(batch_size={{_base_.paper_batch_size}})
 test_dataloader = dict(batch_size={{_base_.paper_batch_size}})
 model = dict(
     head={{_base_.paper_head}},
+    conv_stem=None,  # the paper's patch projection, whose weights are loaded
     visual=dict(_delete_=True, type="FrameBackbone", source="keyframe", image_size=224, output="last_hidden_state",
                 out_dim=768, pretrained="checkpoints/singularity/vit-b16",
                 backbone=dict(type="TransformersModel", config_class="ViTConfig", model_class="ViTModel",

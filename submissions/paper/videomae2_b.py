@@ -18,6 +18,7 @@ val_dataloader = dict(batch_size={{_base_.paper_batch_size}})
 test_dataloader = dict(batch_size={{_base_.paper_batch_size}})
 model = dict(
     head={{_base_.paper_head}},
+    conv_stem=None,  # the paper's patch projection, whose weights are loaded
     visual=dict(_delete_=True, type="VideoBackbone", out_dim=768, pretrained="checkpoints/videomaev2_b_k400.pth",
                 backbone=dict(type="mmaction.VisionTransformer", img_size=224, patch_size=16, embed_dims=768,
                               depth=12, num_heads=12, mlp_ratio=4, qkv_bias=True, num_frames=16, tubelet_size=2,

@@ -17,6 +17,7 @@ val_dataloader = dict(batch_size={{_base_.paper_batch_size}})
 test_dataloader = dict(batch_size={{_base_.paper_batch_size}})
 model = dict(
     head={{_base_.paper_head}},
+    conv_stem=None,  # the paper's patch projection, whose weights are loaded
     fusion=dict(_delete_=True, type="XCLIPFusion", pretrained="checkpoints/xclip-base-patch32", xclip=dict(
         type="TransformersModel", config_class="XCLIPConfig", model_class="XCLIPModel", projection_dim=512,
         prompt_layers=2, prompt_attention_heads=8, mit_hidden_size=512, mit_intermediate_size=2048,

@@ -6,6 +6,9 @@
 # Every CPU submission's heads (model.head={{_base_.cpu_head}}): the shared RAVAR head with a linear classifier
 # beside its class MLP, which learns the actions within this budget where the MLP alone is slow (docs/MODELS.md).
 cpu_head = dict(type="RAVARHead", linear_skip=True)
+# Every CPU submission with a vision transformer (model.conv_stem={{_base_.cpu_stem}}): a convolutional stem in place
+# of its patchify projection, without which a from-scratch ViT does not learn within this budget (docs/MODELS.md).
+cpu_stem = dict(convs_per_stage=2)
 max_epochs = 3
 optim_wrapper = dict(
     type="OptimWrapper",
