@@ -132,8 +132,21 @@ def test_retrieval_text_pooling_follows_the_reference() -> None:
     fusion.visual_proj = fusion.text_proj = torch.nn.Identity()
     video, reference, product = fusion(frames, text, {}).split(4, dim=-1)
     weights = torch.softmax(torch.tensor([0.0, 1.0, 0.0]) / 0.1, 0)   # cosine similarity / temperature
-    torch.testing.assert_close(video[0], torch.nn.functional.normalize(weights @ frames[0], dim=-1))
+    torch.testing.assert_close(video[0], torch.nn.functional.normalize(weights @ frames[0], dim=-1) * 2)  # unit RMS
     torch.testing.assert_close(product, video * reference)
+
+
+def test_pair_feature_is_unit_rms_cosine_geometry() -> None:
+    """``[v, t, v*t]``: each of v and t has unit RMS whatever its norm, and v*t sums to D times their cosine."""
+    from ravar_bench.models.baselines.fusions import match_features
+
+    video, text = torch.randn(3, 64) * 7.0, torch.randn(3, 64) * 0.01
+    pair = match_features(video, text)
+    assert pair.shape == (3, 192)
+    v, t, vt = pair.split(64, dim=-1)
+    torch.testing.assert_close(v.pow(2).mean(-1), torch.ones(3))
+    torch.testing.assert_close(t.pow(2).mean(-1), torch.ones(3))
+    torch.testing.assert_close(vt.sum(-1), 64 * torch.nn.functional.cosine_similarity(video, text))
 
 
 def test_xclip_prompts_each_reference_with_its_own_video() -> None:

@@ -22,8 +22,10 @@ def linear_or_identity(in_dim: int, out_dim: int) -> nn.Module:
 
 
 def match_features(video: torch.Tensor, text: torch.Tensor) -> torch.Tensor:
-    """Retrieval-style pair feature ``[v, t, v * t]`` of L2-normalised embeddings [B,D] -> [B,3D]."""
-    video, text = F.normalize(video, dim=-1), F.normalize(text, dim=-1)
+    """Retrieval-style pair feature ``[v, t, v * t]`` of L2-normalised embeddings [B,D] -> [B,3D], scaled by
+    sqrt(D) to unit RMS, the scale the head's layers are initialised for."""
+    scale = video.shape[-1] ** 0.5
+    video, text = F.normalize(video, dim=-1) * scale, F.normalize(text, dim=-1) * scale
     return torch.cat([video, text, video * text], dim=-1)
 
 
