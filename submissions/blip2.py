@@ -18,3 +18,5 @@ model = dict(
                              cross_attention_frequency=1, vocab_size=vocab_size, max_position_embeddings=64)),
     tokenizer=dict(type="HashingTokenizer", vocab_size=vocab_size, max_length=32),
 )
+# Learning rate: the schedule's 5e-4 won the protocol's val search on RefAVA-Synth v2 with the protocol head
+# and convolutional stem (val mAP 14.4 against 12.8 at 2e-3).

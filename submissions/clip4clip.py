@@ -16,3 +16,5 @@ model = dict(
                               projection_dim=128)),
     fusion=dict(type="RetrievalFusion", dim=128, temporal_layers=0, pool="mean"),
 )
+# Learning rate: the schedule's 5e-4 won the protocol's val search on RefAVA-Synth v2 with the protocol head
+# and convolutional stem (val mAP 15.6 against 12.9 at 2e-3).

@@ -17,3 +17,5 @@ model = dict(
                               image_size=64, patch_size=16)),
     fusion=dict(type="CrossAttentionFusion", num_layers=1, num_heads=4),
 )
+# Learning rate: the schedule's 5e-4 won the protocol's val search on RefAVA-Synth v2 with the protocol head
+# and convolutional stem (val mAP 13.8 against 12.7 at 2e-3).

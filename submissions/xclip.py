@@ -23,3 +23,5 @@ model = dict(
                          eos_token_id=2))),
     tokenizer=dict(type="HashingTokenizer", vocab_size=vocab_size, max_length=32),
 )
+# Learning rate: the schedule's 5e-4 won the protocol's val search on RefAVA-Synth v2 with the protocol head
+# and convolutional stem (val mAP 12.5 against 10.6 at 2e-3).

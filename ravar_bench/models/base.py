@@ -59,13 +59,13 @@ class RAVARBaseModel(BaseModel):
         self.loss_cls_weight = loss_cls_weight
         self.loss_box_weight = loss_box_weight
         self.frozen_modules = tuple(frozen_modules)
-        self.conv_stem = conv_stem
+        self.conv_stem_cfg = conv_stem
 
     def finish_init(self, in_dim: int) -> None:
         """Build the head on ``in_dim`` features, put in the convolutional stems and freeze ``frozen_modules``;
         ends a subclass __init__."""
         self.head = MODELS.build({**self.head_cfg, "in_dim": in_dim})
-        if self.conv_stem is not None and not replace_patchify_stems(self, **self.conv_stem):
+        if self.conv_stem_cfg is not None and not replace_patchify_stems(self, **self.conv_stem_cfg):
             raise ValueError(f"conv_stem: {type(self).__name__} has no patchify convolution (an RGB conv of "
                              "stride >= 4) to replace; remove conv_stem from the model config")
         self.freeze()
