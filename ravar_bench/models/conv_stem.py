@@ -34,15 +34,15 @@ class ConvStem(nn.Module):
             raise ValueError(f"ConvStem: the patch stride must be square and a power of 2, got {patchify.stride}")
         video = isinstance(patchify, nn.Conv3d)
         if video:  # 1 x 3 x 3 kernels: the frames stay apart until the tubelet projection
-            conv, norm, kernel, padding, strides = nn.Conv3d, nn.BatchNorm3d, (1, 3, 3), (0, 1, 1), ((1, 2, 2), 1)
+            conv, norm, kernel, padding, halve = nn.Conv3d, nn.BatchNorm3d, (1, 3, 3), (0, 1, 1), (1, 2, 2)
         else:
-            conv, norm, kernel, padding, strides = nn.Conv2d, nn.BatchNorm2d, 3, 1, (2, 1)
+            conv, norm, kernel, padding, halve = nn.Conv2d, nn.BatchNorm2d, 3, 1, 2
         stages = int(math.log2(stride))
         widths = [max(patchify.out_channels >> (stages - 1 - i), 8) for i in range(stages)]
         layers, width = [], patchify.in_channels
         for out in widths:
             for index in range(convs_per_stage):
-                layers += [conv(width, out, kernel, stride=strides[index > 0], padding=padding, bias=False),
+                layers += [conv(width, out, kernel, stride=halve if index == 0 else 1, padding=padding, bias=False),
                            norm(out), nn.ReLU(inplace=True)]
                 width = out
         self.stages = nn.Sequential(*layers)
