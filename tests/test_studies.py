@@ -155,3 +155,34 @@ def test_committed_study_records_hold_no_machine_path():
         assert not absolute, (path.name, absolute)
         data = record["arguments"]["data_root"]
         assert data["name"].startswith("refava-synth") and data["generator_version"] in ("1", "2"), path.name
+
+
+RANKS = Path(__file__).resolve().parents[1] / "studies" / "rank_stability.py"
+
+
+def _main_csv(path: Path, maps: dict[str, float]) -> Path:
+    """A main.csv with the columns the study reads: one row per submission plus a reference row."""
+    columns = ["Group", "Method", "submission", *(f"test {m}" for m in ("mAP", "AUROC", "mIoU"))]
+    lines = [",".join(columns), "Reference,Prior,prior_only,99,99,99"]
+    lines += [f"AAL,{name},{name},{value},{100 - value},{value}" for name, value in maps.items()]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_rank_stability_is_spearman_over_the_shared_submissions(tmp_path, monkeypatch):
+    spec = importlib.util.spec_from_file_location("rank_stability", RANKS)
+    ranks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(ranks)
+    (tmp_path / "a" / "cpu").mkdir(parents=True)
+    first = _main_csv(tmp_path / "a" / "cpu" / "main.csv",
+                      {"a": 10.0, "b": 20.0, "c": 30.0, "d": 40.0, "only_here": 5.0})
+    second = tmp_path / "b.csv"
+    _main_csv(second, {"a": 11.0, "b": 31.0, "c": 21.0, "d": 41.0})  # b and c swap ranks
+    out = tmp_path / "record.json"
+    monkeypatch.setattr(sys, "argv", ["rank_stability", str(first), str(second), "--out", str(out)])
+    ranks.main()
+    record = json.loads(out.read_text())
+    assert record["submissions"] == ["a", "b", "c", "d"]  # the reference row and unshared rows are left out
+    assert record["mAP"]["rho"] == pytest.approx(1 - 6 * 2 / (4 * (16 - 1)))  # one swap of neighbours: 0.8
+    assert record["AUROC"]["rho"] == pytest.approx(record["mAP"]["rho"])  # both orders reversed
+    assert record["inputs"][0]["board"] == "a/cpu/main.csv"
