@@ -103,3 +103,26 @@ def test_tiny_sweep_runs_two_cells_then_reuses_them(tmp_path: Path, monkeypatch:
     stamps = {p: p.stat().st_mtime_ns for p in results.rglob("results.json")}
     assert main(argv) == 0  # everything finished: reused, nothing rewritten
     assert {p: p.stat().st_mtime_ns for p in results.rglob("results.json")} == stamps
+
+
+def test_sweep_whose_rebuild_fails_says_so_in_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """Every cell finished, but the results cannot share a board (e.g. two data versions): a one-line error that
+    says the cells are stored, no traceback."""
+    from ravar_bench.leaderboard import build
+    from ravar_bench.leaderboard.collect import LeaderboardError
+
+    def refuse(*args, **kwargs):
+        raise LeaderboardError("a.json and b.json: both say dataset 'refava-synth' but read different data")
+
+    from ravar_bench.cli import sweep
+
+    results = tmp_path / "results"
+    monkeypatch.setattr(sweep, "run_cells", lambda *args: [])  # as if every cell had run
+    monkeypatch.setattr(build, "build_leaderboards", refuse)
+    code = main(["sweep", "--submissions", "submissions/refatomnet.py", "--perturb", "--splits", "test",
+                 "--text-controls", "--results-dir", str(results), "--out", str(tmp_path / "lb")])
+    captured = capsys.readouterr()
+    out = captured.out + captured.err
+    assert code == 2 and "Traceback" not in out
+    assert "the cells are stored in" in out and "read different data" in out

@@ -191,8 +191,12 @@ def handle(args: argparse.Namespace) -> int:
     console.print(summary(rows, f"sweep: {len(cells)} cells, {failures} failed"))
     from ravar_bench.cli.leaderboard import default_inputs, default_reported, default_studies
     from ravar_bench.leaderboard.build import build_leaderboards
+    from ravar_bench.leaderboard.collect import LeaderboardError
 
-    build_leaderboards([*default_inputs(), results_dir], out, default_reported(), studies_dir=default_studies())
+    try:
+        build_leaderboards([*default_inputs(), results_dir], out, default_reported(), studies_dir=default_studies())
+    except LeaderboardError as err:  # the cells are stored; only the rebuild failed
+        raise UserError(f"the cells are stored in {results_dir}, but the leaderboards were not rebuilt: {err}") from err
     console.print(f"leaderboards rebuilt in {out}")
     return 1 if failures else 0
 
