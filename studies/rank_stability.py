@@ -27,9 +27,11 @@ def read_board(path: Path, split: str) -> dict[str, dict[str, float]]:
     """{submission: {metric: value}} of the ranked rows of one main.csv; a row without the split is skipped."""
     with path.open(newline="") as handle:
         rows = list(csv.DictReader(handle))
-    missing = [f"{split} {m}" for m in METRICS if rows and f"{split} {m}" not in rows[0]]
-    if not rows or missing:
-        raise SystemExit(f"{path}: expected a main leaderboard CSV with columns {', '.join(missing) or 'and rows'}")
+    if not rows:
+        raise SystemExit(f"{path}: no rows; expected a main leaderboard CSV (main.csv)")
+    missing = [f"'{split} {m}'" for m in METRICS if f"{split} {m}" not in rows[0]]
+    if missing:
+        raise SystemExit(f"{path}: missing column(s) {', '.join(missing)}; expected a main leaderboard CSV")
     return {row["submission"]: {m: float(row[f"{split} {m}"]) for m in METRICS}
             for row in rows if row["Group"] != REFERENCE_GROUP and row[f"{split} mAP"]}
 
