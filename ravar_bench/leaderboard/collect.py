@@ -106,8 +106,16 @@ def compact_record(data: dict, path: Path) -> dict:
                        "seeds": provenance.get("seeds"),
                        "config_sha256": provenance.get("config_sha256"),
                        "training_hash": provenance.get("training_hash"),
-                       "checkpoint_sha256": (provenance.get("checkpoint") or {}).get("sha256")},
+                       "checkpoint_sha256": _checkpoint_sha256(provenance)},
     }
+
+
+def _checkpoint_sha256(provenance: dict) -> str | None:
+    """The checkpoint's hash, from a results.json (``checkpoint.sha256``) or an index line, which is already
+    compact (``checkpoint_sha256``): compacting a compact record must give it back unchanged."""
+    if "checkpoint_sha256" in provenance:
+        return provenance["checkpoint_sha256"]
+    return (provenance.get("checkpoint") or {}).get("sha256")
 
 
 def read_records(path: Path) -> list[dict]:

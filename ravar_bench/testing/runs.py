@@ -51,6 +51,7 @@ def write_fake_run(results_root: Path, submission: str, split: str, values: dict
         "text_control": text_control,
         "metrics": report or {"convention": "macro", "metrics": macro,
                               "conventions": {"macro": macro, "weighted": weighted}, "bootstrap": bootstrap or {}},
-        "provenance": {"created_utc": created_utc, "seeds": {"run": seed}},
+        "provenance": {"created_utc": created_utc, "seeds": {"run": seed},
+                       "checkpoint": {"path": "model.pth", "sha256": run_id.rjust(64, "0")}},
     }
     return write_run(final, results, [], "# config\n")
