@@ -14,10 +14,12 @@ from __future__ import annotations
 import argparse
 import csv
 import hashlib
-import json
 from pathlib import Path
 
 from scipy.stats import spearmanr
+
+from ravar_bench.engine import provenance
+from ravar_bench.engine.study_record import write_study_record
 
 METRICS = ("mAP", "AUROC", "mIoU")
 REFERENCE_GROUP = "Reference"
@@ -25,6 +27,8 @@ REFERENCE_GROUP = "Reference"
 
 def read_board(path: Path, split: str) -> dict[str, dict[str, float]]:
     """{submission: {metric: value}} of the ranked rows of one main.csv; a row without the split is skipped."""
+    if not path.is_file():
+        raise SystemExit(f"{path}: no such file; expected a main leaderboard CSV (main.csv)")
     with path.open(newline="") as handle:
         rows = list(csv.DictReader(handle))
     if not rows:
@@ -67,8 +71,8 @@ def main() -> None:
     if args.out:
         record.update(split=args.split, values=[first, second],
                       inputs=[{"board": board_name(p), "sha256": hashlib.sha256(p.read_bytes()).hexdigest()}
-                              for p in args.boards])
-        args.out.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n")
+                              for p in args.boards], git=provenance.git_state())
+        write_study_record(args.out, record)
 
 
 if __name__ == "__main__":

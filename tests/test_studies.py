@@ -186,3 +186,13 @@ def test_rank_stability_is_spearman_over_the_shared_submissions(tmp_path, monkey
     assert record["mAP"]["rho"] == pytest.approx(1 - 6 * 2 / (4 * (16 - 1)))  # one swap of neighbours: 0.8
     assert record["AUROC"]["rho"] == pytest.approx(record["mAP"]["rho"])  # both orders reversed
     assert record["inputs"][0]["board"] == "a/cpu/main.csv"
+
+
+def test_rank_stability_names_a_missing_board(tmp_path, monkeypatch):
+    spec = importlib.util.spec_from_file_location("rank_stability", RANKS)
+    ranks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(ranks)
+    missing = tmp_path / "nowhere" / "main.csv"
+    monkeypatch.setattr(sys, "argv", ["rank_stability", str(missing), str(missing)])
+    with pytest.raises(SystemExit, match=r"nowhere/main.csv: no such file; expected a main leaderboard CSV"):
+        ranks.main()
