@@ -13,15 +13,21 @@ import numpy as np
 import pytest
 import torch
 
-STUDY = Path(__file__).resolve().parents[1] / "studies" / "learnability.py"
+STUDIES = Path(__file__).resolve().parents[1] / "studies"
+STUDY = STUDIES / "learnability.py"
+
+
+def load_study(path: Path):
+    """A study script (studies/ is not a package) as a module."""
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture(scope="module")
 def study():
-    spec = importlib.util.spec_from_file_location("learnability", STUDY)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_study(STUDY)
 
 
 def _clip_with_red_box(box: tuple[float, float, float, float]) -> dict:
@@ -73,15 +79,12 @@ def test_study_trains_with_each_head(study, head):
         assert not model.classifier.cls_head[-1].weight.any()
 
 
-GROUNDING = Path(__file__).resolve().parents[1] / "studies" / "grounding.py"
+GROUNDING = STUDIES / "grounding.py"
 
 
 @pytest.fixture(scope="module")
 def grounding():
-    spec = importlib.util.spec_from_file_location("grounding", GROUNDING)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_study(GROUNDING)
 
 
 def test_grounding_bigrams_keep_attribute_binding(grounding):
@@ -148,7 +151,7 @@ def test_study_records_name_their_data_and_hold_no_machine_path(study, grounding
 
 def test_committed_study_records_hold_no_machine_path():
     """studies/results/ records each data set by what it was, never by the folder it was read from."""
-    records = sorted((STUDY.parent / "results").glob("*.json"))
+    records = sorted((STUDIES / "results").glob("*.json"))
     assert records
     for path in records:
         record = json.loads(path.read_text())
@@ -162,7 +165,7 @@ def test_committed_study_records_hold_no_machine_path():
         assert data["name"].startswith("refava-synth") and data["generator_version"] in ("1", "2"), path.name
 
 
-RANKS = Path(__file__).resolve().parents[1] / "studies" / "rank_stability.py"
+RANKS = STUDIES / "rank_stability.py"
 
 
 def _main_csv(path: Path, maps: dict[str, float]) -> Path:
@@ -175,9 +178,7 @@ def _main_csv(path: Path, maps: dict[str, float]) -> Path:
 
 
 def test_rank_stability_is_spearman_over_the_shared_submissions(tmp_path, monkeypatch):
-    spec = importlib.util.spec_from_file_location("rank_stability", RANKS)
-    ranks = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(ranks)
+    ranks = load_study(RANKS)
     (tmp_path / "a" / "cpu").mkdir(parents=True)
     first = _main_csv(tmp_path / "a" / "cpu" / "main.csv",
                       {"a": 10.0, "b": 20.0, "c": 30.0, "d": 40.0, "only_here": 5.0})
@@ -194,10 +195,48 @@ def test_rank_stability_is_spearman_over_the_shared_submissions(tmp_path, monkey
 
 
 def test_rank_stability_names_a_missing_board(tmp_path, monkeypatch):
-    spec = importlib.util.spec_from_file_location("rank_stability", RANKS)
-    ranks = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(ranks)
+    ranks = load_study(RANKS)
     missing = tmp_path / "nowhere" / "main.csv"
     monkeypatch.setattr(sys, "argv", ["rank_stability", str(missing), str(missing)])
     with pytest.raises(SystemExit, match=r"nowhere/main.csv: no such file; expected a main leaderboard CSV"):
         ranks.main()
+
+
+SPLIT = STUDIES / "grounded_split.py"
+
+
+def test_grounded_split_scores_the_found_and_the_missed_samples_apart(tmp_path, monkeypatch, capsys):
+    """30 samples of 10 videos over three classes: the 20 whose box is the truth get their label's score (mAP
+    100 on them), the 10 boxed elsewhere the next class's (mAP below 100), so the share found is 2/3."""
+    split = load_study(SPLIT)
+    truth, elsewhere = [0.1, 0.1, 0.4, 0.9], [0.6, 0.1, 0.9, 0.9]
+    rows = []
+    for i in range(30):
+        label, found = i % 3, i < 20
+        scores = [0.0] * 80
+        scores[label if found else (label + 1) % 3] = 0.9
+        rows.append({"key": f"video{i % 10}___902___{i}", "scores": scores, "labels": [label + 1],
+                     "pred_box": truth if found else elsewhere, "gt_box": truth})
+    run = tmp_path / "toy" / "refava-synth" / "test" / "clean" / "abc123"
+    run.mkdir(parents=True)
+    (run / "samples.jsonl").write_text("".join(json.dumps(row) + "\n" for row in rows))
+    out = tmp_path / "split.json"
+    monkeypatch.setattr(sys, "argv", ["grounded_split", str(run / "samples.jsonl"), "--out", str(out)])
+    split.main()
+    (row,) = json.loads(out.read_text())["rows"]
+    assert row["run"] == "toy/refava-synth/test/clean/abc123"
+    assert row["found_share"] == pytest.approx(100 * 20 / 30)
+    assert (row["found"]["n"], row["missed"]["n"], row["all"]["n"]) == (20, 10, 30)
+    assert row["found"]["mAP"] == pytest.approx(100.0)
+    assert row["missed"]["mAP"] < 50 < row["all"]["mAP"] < 100
+    assert "found 66.7%" in capsys.readouterr().out
+
+
+def test_grounded_split_names_a_bad_samples_file(tmp_path, monkeypatch):
+    split = load_study(SPLIT)
+    bad = tmp_path / "samples.jsonl"
+    bad.write_text(json.dumps({"key": "v___902___0", "scores": [0.5], "labels": [1], "pred_box": [0, 0, 1, 1],
+                               "gt_box": [0, 0, 1, 1]}) + "\n")
+    monkeypatch.setattr(sys, "argv", ["grounded_split", str(bad)])
+    with pytest.raises(SystemExit, match=r"samples.jsonl:1: field 'scores' must be a list of 80 finite numbers"):
+        split.main()
