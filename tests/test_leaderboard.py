@@ -237,3 +237,5 @@ def test_the_run_index_alone_rebuilds_the_same_boards_in_either_convention(resul
         assert all((full / f).read_bytes() == (from_index / f).read_bytes() for f in files)
     record = json.loads(indexes[0].read_text().splitlines()[0])
     assert set(record["metrics"]["conventions"]) == {"macro", "weighted"} and "config_sha256" in record["provenance"]
+    assert record["provenance"]["packages"] == {"torch": "2.14.1"}  # what produced the numbers stays with them
+    assert record["provenance"]["device"]["torch_threads"] == 1

@@ -86,7 +86,8 @@ def is_legacy(report: dict) -> bool:
 
 def compact_record(data: dict, path: Path) -> dict:
     """What the leaderboards need of one results.json (and what a reader of the index wants: run id,
-    submission, commit, config hash, metrics), in the results.json schema so it parses the same way."""
+    submission, commit, config hash, package versions, device and threads, metrics), in the results.json
+    schema so it parses the same way."""
     report = _field(data, "metrics", path)
     conventions = report.get("conventions") or {report.get("convention"): _field(data, "metrics.metrics", path)}
     provenance = _field(data, "provenance", path)
@@ -106,7 +107,8 @@ def compact_record(data: dict, path: Path) -> dict:
                        "seeds": provenance.get("seeds"),
                        "config_sha256": provenance.get("config_sha256"),
                        "training_hash": provenance.get("training_hash"),
-                       "checkpoint_sha256": _checkpoint_sha256(provenance)},
+                       "checkpoint_sha256": _checkpoint_sha256(provenance),
+                       "packages": provenance.get("packages"), "device": provenance.get("device")},
     }
 
 

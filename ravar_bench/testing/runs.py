@@ -52,6 +52,7 @@ def write_fake_run(results_root: Path, submission: str, split: str, values: dict
         "metrics": report or {"convention": "macro", "metrics": macro,
                               "conventions": {"macro": macro, "weighted": weighted}, "bootstrap": bootstrap or {}},
         "provenance": {"created_utc": created_utc, "seeds": {"run": seed},
-                       "checkpoint": {"path": "model.pth", "sha256": run_id.rjust(64, "0")}},
+                       "checkpoint": {"path": "model.pth", "sha256": run_id.rjust(64, "0")},
+                       "packages": {"torch": "2.14.1"}, "device": {"device": "cpu", "torch_threads": 1}},
     }
     return write_run(final, results, [], "# config\n")
