@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,8 @@ import pytest
 from ravar_bench.cli.main import build_parser, main
 from ravar_bench.cli.sweep import shared_request
 from ravar_bench.engine.request import RunRequest
-from ravar_bench.engine.sweep import Cell, dataset_name, expand_submissions, grid
+from ravar_bench.engine.sweep import Cell, dataset_name, expand_submissions, grid, read_grid
+from ravar_bench.errors import UserError
 from ravar_bench.testing.runs import write_fake_run
 
 
@@ -81,6 +83,63 @@ def test_several_seeds_plan_each_cpu_cell_per_seed(tmp_path: Path, capsys: pytes
     assert rows == ["clean seed 0 to run", "clean seed 0 to run", "clean seed 1 done", "clean seed 2 to run"]
     assert [s for s in lines if "submissions/paper/" in s] == ["submissions/paper/blip2.py test clean seed 0 to run"]
     assert Cell("submissions/refatomnet.py", "test", seed=2).request(RunRequest("", seed=0)).seed == 2
+
+
+def _grid_file(path: Path, *parts: dict) -> Path:
+    path.write_text(json.dumps({"about": "a test grid", "parts": list(parts)}))
+    return path
+
+
+def _part(submissions: list[str], splits: list[str], perturb=(), severities=(), text_controls=()) -> dict:
+    return {"submissions": submissions, "splits": splits, "perturb": list(perturb), "severities": list(severities),
+            "text_controls": list(text_controls)}
+
+
+def test_a_grid_file_is_the_union_of_its_parts_one_submission_after_the_other(tmp_path: Path) -> None:
+    both = ["submissions/refatomnet.py", "submissions/i3d.py"]
+    path = _grid_file(tmp_path / "grid.json", _part(both, ["val", "test"]),
+                      _part(both, ["test"], perturb=["shot"], severities=[1], text_controls=["shuffled"]))
+    cells = [(Path(c.submission).stem, c.split, c.condition) for c in read_grid(path)]
+    assert cells == [("refatomnet", "val", "clean"), ("refatomnet", "test", "clean"),
+                     ("refatomnet", "test", "shot_noise-s1"), ("refatomnet", "test", "clean-text-shuffled"),
+                     ("i3d", "val", "clean"), ("i3d", "test", "clean"),
+                     ("i3d", "test", "shot_noise-s1"), ("i3d", "test", "clean-text-shuffled")]
+
+
+def test_the_committed_grid_file_lists_the_committed_sweep() -> None:
+    cells = read_grid(Path(__file__).resolve().parents[1] / "leaderboards" / "grid-refava-synth-cpu.json")
+    per_submission = {}
+    for cell in cells:
+        per_submission.setdefault(Path(cell.submission).stem, []).append(cell)
+    # each main row: val and test clean, 2 text controls, the rephrasings, 4 perturbations x 3 severities x 2 splits
+    assert len(per_submission["refatomnet"]) == len(per_submission["hiera_b"]) == 2 + 2 + 1 + 24
+    assert len(per_submission["wo_caaf"]) == 4 and len(per_submission["prior_only"]) == 2
+    assert len(per_submission) == 16 + 9 + 1 and len(cells) == 16 * 29 + 9 * 4 + 2
+
+
+@pytest.mark.parametrize(("parts", "message"), [
+    ([{"submissions": ["submissions/i3d.py"]}], r"parts\[0\]: expected an object with exactly the keys"),
+    ([_part(["submissions/i3d.py"], "test")], r"parts\[0\]\.splits: expected a list of strs"),
+    ([_part(["submissions/i3d.py"], ["train"])], r"parts\[0\]\.splits: unknown \['train'\]"),
+    ([_part(["submissions/i3d.py"], ["test"], perturb=["fog"], severities=[True])],
+     r"parts\[0\]\.severities: expected a list of ints"),
+    ([_part(["submissions/i3d.py"], ["test"], perturb=["fog"], severities=[6])], r"severities: unknown \[6\]"),
+    ([_part(["submissions/i3d.py"], ["test"], text_controls=["reversed"])], r"text_controls: unknown"),
+    ([], r"expected an object with a non-empty list 'parts'"),
+])
+def test_a_bad_grid_file_is_named_with_the_part_and_key(tmp_path: Path, parts: list, message: str) -> None:
+    with pytest.raises(UserError, match=message):
+        read_grid(_grid_file(tmp_path / "grid.json", *parts))
+
+
+def test_a_grid_file_that_is_not_json_or_replaces_options_given_is_refused(tmp_path: Path,
+                                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "bad.json").write_text("{parts: ")
+    with pytest.raises(UserError, match=r"bad.json: not JSON"):
+        read_grid(tmp_path / "bad.json")
+    path = _grid_file(tmp_path / "grid.json", _part(["submissions/i3d.py"], ["test"]))
+    assert main(["sweep", "--grid", str(path), "--splits", "test", "--dry-run"]) == 2
+    assert "lists the cells itself; drop --splits" in capsys.readouterr().err
 
 
 @pytest.mark.slow

@@ -14,6 +14,10 @@ from ravar_bench.data.splits import EVALUATION_SPLITS
 from ravar_bench.errors import UserError
 
 SEVERITIES = (1, 2, 3, 4, 5)
+TEXT_CONTROLS = ("shuffled", "empty")
+# What a grid file replaces: the grid options at their defaults.
+GRID_DEFAULTS = {"submissions": None, "perturb": None, "severities": list(SEVERITIES),
+                 "splits": list(EVALUATION_SPLITS), "text_controls": list(TEXT_CONTROLS)}
 
 
 def register(subparsers) -> None:
@@ -25,7 +29,11 @@ def register(subparsers) -> None:
                         help="perturbations to sweep (default: every one in perturbations/; none if given empty)")
     parser.add_argument("--severities", nargs="+", type=int, default=list(SEVERITIES), choices=SEVERITIES)
     parser.add_argument("--splits", nargs="+", choices=EVALUATION_SPLITS, default=list(EVALUATION_SPLITS))
-    parser.add_argument("--text-controls", nargs="*", choices=("shuffled", "empty"), default=["shuffled", "empty"])
+    parser.add_argument("--text-controls", nargs="*", choices=TEXT_CONTROLS, default=list(TEXT_CONTROLS))
+    parser.add_argument("--grid", metavar="FILE",
+                        help="JSON file whose parts each list submissions, splits, perturb, severities and "
+                             "text_controls, in place of those five options (leaderboards/grid-refava-synth-cpu.json "
+                             "is the committed sweep)")
     parser.add_argument("--data-root", help="real RefAVA in the authors' format (default: embedded RefAVA-Synth)")
     parser.add_argument("--seeds", "--seed", nargs="+", type=int, default=[0], metavar="SEED",
                         help="run seeds (training, perturbations, text controls, bootstrap); CPU-scale submissions "
@@ -62,15 +70,17 @@ def shared_request(args: argparse.Namespace):
 
 
 def cells_of(args: argparse.Namespace) -> list:
-    """The grid the arguments ask for."""
-    from ravar_bench.engine.sweep import expand_submissions, grid, with_seeds
-    from ravar_bench.paths import project_root
-    from ravar_bench.perturbations.spec import ALIASES, config_names
+    """The grid the arguments (or the grid file) ask for, once per seed."""
+    from ravar_bench.engine.sweep import expand_submissions, grid, perturbation_names, read_grid, with_seeds
 
-    names = config_names(project_root()) if args.perturb is None else args.perturb
-    perturbations = [ALIASES.get(name.lower(), name.lower()) for name in names]
-    return with_seeds(grid(expand_submissions(args.submissions), args.splits, perturbations, args.severities,
-                           args.text_controls), args.seeds)
+    if args.grid:
+        given = [f"--{key.replace('_', '-')}" for key, default in GRID_DEFAULTS.items()
+                 if getattr(args, key) != default]
+        if given:
+            raise UserError(f"--grid {args.grid} lists the cells itself; drop {', '.join(given)}")
+        return with_seeds(read_grid(Path(args.grid)), args.seeds)
+    return with_seeds(grid(expand_submissions(args.submissions), args.splits, perturbation_names(args.perturb),
+                           args.severities, args.text_controls), args.seeds)
 
 
 def summary(rows: list[tuple], title: str) -> Table:

@@ -82,6 +82,71 @@ def grid(submissions: Sequence[str], splits: Sequence[str], perturbations: Seque
     return cells
 
 
+GRID_KEYS = ("submissions", "splits", "perturb", "severities", "text_controls")
+
+
+def perturbation_names(names: Sequence[str] | None) -> list[str]:
+    """Perturbation names with aliases resolved (``shot`` -> ``shot_noise``); None: every configured one."""
+    from ravar_bench.perturbations.spec import ALIASES, config_names
+
+    chosen = config_names(project_root()) if names is None else names
+    return [ALIASES.get(name.lower(), name.lower()) for name in chosen]
+
+
+def _grid_part(path: Path, index: int, part: object) -> dict[str, list]:
+    """One part of a grid file, checked: the five lists of GRID_KEYS, each entry of the allowed kind."""
+    from ravar_bench.data.dataset import TEXT_CONTROLS
+    from ravar_bench.data.splits import EVALUATION_SPLITS
+    from ravar_bench.perturbations.common import SEVERITIES
+    from ravar_bench.perturbations.spec import config_names
+
+    where = f"{path}: parts[{index}]"
+    if not isinstance(part, dict) or set(part) != set(GRID_KEYS):
+        keys = sorted(part) if isinstance(part, dict) else type(part).__name__
+        raise UserError(f"{where}: expected an object with exactly the keys {', '.join(GRID_KEYS)}; got {keys}")
+    allowed = {"splits": EVALUATION_SPLITS, "severities": SEVERITIES, "text_controls": TEXT_CONTROLS,
+               "perturb": config_names(project_root())}
+    checked = {}
+    for key in GRID_KEYS:
+        kind, values = (int if key == "severities" else str), part[key]
+        if not isinstance(values, list) or not all(type(v) is kind for v in values):
+            raise UserError(f"{where}.{key}: expected a list of {kind.__name__}s, got {values!r}")
+        if key == "perturb":
+            values = perturbation_names(values)
+        unknown = [v for v in values if key in allowed and v not in allowed[key]]
+        if unknown:
+            raise UserError(f"{where}.{key}: unknown {unknown}; expected some of {list(allowed[key])}")
+        checked[key] = values
+    return checked
+
+
+def read_grid(path: Path) -> list[Cell]:
+    """The cells of a grid file (docs/LEADERBOARDS.md, "Grid files"): the union of its parts' grids, each
+    submission's cells together, submissions in the order they first appear, so a sweep cut short
+    leaves whole rows behind."""
+    import json
+
+    try:
+        data = json.loads(path.read_text())
+    except FileNotFoundError:
+        raise UserError(f"{path}: no such grid file") from None
+    except json.JSONDecodeError as err:
+        raise UserError(f"{path}: not JSON ({err.msg} at line {err.lineno})") from None
+    parts = data.get("parts") if isinstance(data, dict) else None
+    if not isinstance(parts, list) or not parts or set(data) - {"about", "parts"}:
+        raise UserError(f"{path}: expected an object with a non-empty list 'parts' (and optionally 'about')")
+    cells: list[Cell] = []
+    for index, part in enumerate(parts):
+        checked = _grid_part(path, index, part)
+        cells += grid(expand_submissions(checked["submissions"]), checked["splits"], checked["perturb"],
+                      checked["severities"], checked["text_controls"])
+    unique = list(dict.fromkeys(cells))
+    first = {}
+    for cell in unique:
+        first.setdefault(cell.submission, len(first))
+    return sorted(unique, key=lambda cell: first[cell.submission])
+
+
 @functools.cache
 def submission_scale(submission: str) -> str:
     """The ``scale`` a submission's config declares (``cpu`` when it says nothing)."""
