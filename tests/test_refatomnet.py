@@ -138,6 +138,13 @@ def test_stream_and_equation_shapes_and_eq12():
     torch.testing.assert_close(pooled, torch.stack([o.mean(1) for o in outs]).mean(0))
     logits, boxes = model(**data, mode="tensor")
     assert logits.shape == (B, 80) and boxes.shape == (B, 4)
+    model.stream_pool = "sum"  # the release's Eq. 12: the same token means, summed over the 3 streams
+    torch.testing.assert_close(model.fuse(streams)[0], 3 * pooled)
+
+
+def test_stream_pool_names_its_two_choices():
+    with pytest.raises(ValueError, match=r"stream_pool: expected 'mean' or 'sum', got 'max'"):
+        build(stream_pool="max")
 
 
 def test_location_stream_uses_top_detections_and_masks_padding():

@@ -55,6 +55,8 @@ class RefAtomNet(RAVARBaseModel):
         num_agents / num_heads / mlp_ratio: agent-attention blocks (paper: 4 agents, 1 head, ratio 4).
         fusion: "alsaf" (agent blocks + Eq. 12) or a Table 3 alternative on the raw stream tokens.
         use_caaf / use_catf: cross-stream agent attention / agent token fusion (only with "alsaf").
+        stream_pool: Eq. 12 over the streams, "mean" (the paper) or "sum" (the release; the scale of the
+            feature the heads read, which matters to a model trained from scratch).
         use_location_stream: build and use the location-semantic stream.
         joint_qformer: extract the visual tokens with the reference in the Q-Former's self-attention (Eq. 1
             read as F_Q(visual, text), BLIP-2's image-text matching mode); False extracts them from the
@@ -83,12 +85,14 @@ class RefAtomNet(RAVARBaseModel):
                  use_caaf: bool = True, use_catf: bool = True, use_location_stream: bool = True,
                  joint_qformer: bool = False, person_tubes: dict | None = None, max_persons: int = 6,
                  pointer: dict | None = None, loss_ground_weight: float = 1.0, loss_tube_weight: float = 0.0,
-                 tube_residual: bool = False,
+                 tube_residual: bool = False, stream_pool: str = "mean",
                  pretrained_blip2: str | None = None, pretrained_bert: str | None = None, **base_kwargs) -> None:
         super().__init__(**base_kwargs)
         if fusion not in FUSIONS:
             raise ValueError(f"fusion: unknown kind {fusion!r}; expected one of {FUSIONS}")
-        self.fusion, self.use_caaf, self.use_catf = fusion, use_caaf, use_catf
+        if stream_pool not in ("mean", "sum"):
+            raise ValueError(f"stream_pool: expected 'mean' or 'sum', got {stream_pool!r}")
+        self.fusion, self.use_caaf, self.use_catf, self.stream_pool = fusion, use_caaf, use_catf, stream_pool
         self.use_location_stream, self.joint_qformer = use_location_stream, joint_qformer
         self.max_detections, self.det_score_thr = max_detections, det_score_thr
 
@@ -277,7 +281,8 @@ class RefAtomNet(RAVARBaseModel):
                                  agents=[states[n].agents for n in self.stream_names[1:]])
         outputs["visual"], states["visual"] = self.blocks["visual"](          # Eq. 7-11
             streams["visual"], guide, self.use_caaf, self.use_catf)
-        pooled = torch.stack([outputs[n].mean(dim=1) for n in self.stream_names]).mean(0)   # Eq. 12
+        means = torch.stack([outputs[n].mean(dim=1) for n in self.stream_names])              # Eq. 12
+        pooled = means.sum(0) if self.stream_pool == "sum" else means.mean(0)
         return pooled, states
 
     def encode_for_head(self, inputs: dict, data_samples: Sequence[RAVARDataSample], training: bool) -> Encoded:
