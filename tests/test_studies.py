@@ -161,6 +161,10 @@ def test_committed_study_records_hold_no_machine_path():
             boards = [i["board"] for i in record["inputs"]]
             assert all(re.fullmatch(r"refava-synth[\w-]*/cpu/main\.csv", b) for b in boards), (path.name, boards)
             continue
+        if "iou_threshold" in record:  # a study of runs names each as <submission>/<dataset>/<split>/<condition>/<id>
+            runs = [row["run"] for row in record["rows"]]
+            assert all(re.fullmatch(r"[\w-]+/refava-synth[\w-]*/[\w-]+/[\w-]+/[0-9a-f]{12}", r) for r in runs), runs
+            continue
         data = record["arguments"]["data_root"]
         assert data["name"].startswith("refava-synth") and data["generator_version"] in ("1", "2"), path.name
 
