@@ -12,7 +12,7 @@ import pytest
 
 from ravar_bench.cli.main import main
 from ravar_bench.leaderboard.build import build_leaderboards
-from ravar_bench.leaderboard.collect import LeaderboardError
+from ravar_bench.leaderboard.collect import LeaderboardError, compact_record
 from ravar_bench.testing.runs import write_fake_run
 
 REPORTED = Path(__file__).resolve().parents[1] / "leaderboards" / "reported.json"
@@ -239,3 +239,21 @@ def test_the_run_index_alone_rebuilds_the_same_boards_in_either_convention(resul
     assert set(record["metrics"]["conventions"]) == {"macro", "weighted"} and "config_sha256" in record["provenance"]
     assert record["provenance"]["packages"] == {"torch": "2.14.1"}  # what produced the numbers stays with them
     assert record["provenance"]["device"]["torch_threads"] == 1
+
+
+@pytest.mark.parametrize(("split", "perturbation", "text_control", "kept"), [
+    ("val", None, None, True), ("test", None, None, True), ("test-rephrased", None, None, False),
+    ("test", {"name": "fog", "severity": 3}, None, False), ("test", None, "shuffled", False)])
+def test_the_index_keeps_bootstrap_replicates_only_for_runs_the_marked_tables_show(split, perturbation, text_control,
+                                                                                   kept) -> None:
+    """The main and Table 3 tables (clean val and test) are the only ones with paired marks; elsewhere the
+    replicates are dropped from the index, the rest of the bootstrap record stays, and compacting again
+    changes nothing."""
+    data = {"run_id": "abc", "submission": "s", "scale": "cpu", "dataset": {"name": "d", "split": split},
+            "perturbation": perturbation, "text_control": text_control, "provenance": {},
+            "metrics": {"convention": "macro", "conventions": {"macro": {}},
+                        "bootstrap": {"plan_id": "p1", "replicates": {"mAP": "AAAA"}}}}
+    record = compact_record(data, Path("results.json"))
+    assert ("replicates" in record["metrics"]["bootstrap"]) == kept
+    assert record["metrics"]["bootstrap"]["plan_id"] == "p1"
+    assert compact_record(record, Path("runs.jsonl")) == record

@@ -10,12 +10,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ravar_bench.data.splits import Split
+from ravar_bench.data.splits import TABLE_SPLITS, Split
 from ravar_bench.engine.results import SCHEMA, SCHEMA_VERSION, V1_BOOTSTRAP, check_schema, read_results
 from ravar_bench.metrics.estimate import Estimate
 
 METRICS = ("mIoU", "mAP", "AUROC")
 INDEX_NAME = "runs.jsonl"  # one compact record per selected run, next to the tables it fills
+
+
+def in_marked_tables(split: str, perturbation: dict | str | None, text_control: str | None) -> bool:
+    """Whether a run can fill the tables with significance marks (the main table and Table 3): clean
+    val or test. Only these runs' bootstrap replicates are ever read from the index."""
+    return split in TABLE_SPLITS and perturbation is None and text_control is None
 
 
 class LeaderboardError(ValueError):
@@ -46,6 +52,11 @@ class Run:
     convention: str = "macro"
     report: dict | None = None  # results.json "metrics": values and bootstrap replicates for paired tests
     seed_runs: tuple[Run, ...] = ()  # when this row merges several training seeds: one run per seed
+
+    @property
+    def in_marked_tables(self) -> bool:
+        """Clean val or test: a run the main and Table 3 tables can show (see ``in_marked_tables``)."""
+        return in_marked_tables(self.split, self.perturbation, self.text_control)
 
     @property
     def members(self) -> tuple[Run, ...]:
@@ -92,6 +103,9 @@ def compact_record(data: dict, path: Path) -> dict:
     conventions = report.get("conventions") or {report.get("convention"): _field(data, "metrics.metrics", path)}
     provenance = _field(data, "provenance", path)
     perturbation = data.get("perturbation")
+    bootstrap = report.get("bootstrap")
+    if bootstrap and not in_marked_tables(data.get("dataset", {}).get("split"), perturbation, data.get("text_control")):
+        bootstrap = {key: value for key, value in bootstrap.items() if key != "replicates"}  # never read: 27 KB a run
     return {
         "schema": SCHEMA, "schema_version": SCHEMA_VERSION, "run_id": data.get("run_id"),
         "submission": data.get("submission"), "scale": data.get("scale"),
@@ -102,7 +116,7 @@ def compact_record(data: dict, path: Path) -> dict:
         "metrics": {"convention": report.get("convention"),
                     "conventions": {c: {m: t[m] for m in METRICS if m in t} for c, t in conventions.items()},
                     "per_class_ap": report.get("per_class_ap"),
-                    "bootstrap": report.get("bootstrap")},  # its replicates give the significance marks
+                    "bootstrap": bootstrap},  # its replicates give the significance marks
         "provenance": {"created_utc": provenance.get("created_utc"), "code": provenance.get("code"),
                        "seeds": provenance.get("seeds"),
                        "config_sha256": provenance.get("config_sha256"),

@@ -157,10 +157,7 @@ def split_table(title: str, runs: Sequence[Run], keep: Callable[[Run], bool], wi
     md_cols, csv_cols = metric_columns(TABLE_SPLITS, tests)
     labels = ["Group", "Method"] if with_group else ["Method"]
     table = Table(title, labels + md_cols, [*labels, "submission", *csv_cols])
-    def clean(run: Run) -> bool:
-        return keep(run) and run.split in TABLE_SPLITS and run.perturbation is None and run.text_control is None
-
-    reps = submissions(runs, clean)
+    reps = submissions(runs, lambda run: keep(run) and run.in_marked_tables)
     rows = [[cells.get((rep.submission, s, None, None, None)) for s in TABLE_SPLITS] for rep in reps]
     marks = row_marks(rows, full_model)
     for rep, row, row_mark in zip(reps, rows, marks, strict=True):
