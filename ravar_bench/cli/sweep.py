@@ -15,7 +15,7 @@ from ravar_bench.errors import UserError
 
 SEVERITIES = (1, 2, 3, 4, 5)
 TEXT_CONTROLS = ("shuffled", "empty")
-# What a grid file replaces: the grid options at their defaults.
+# The five grid options' defaults (what --grid replaces; the parser takes them from here).
 GRID_DEFAULTS = {"submissions": None, "perturb": None, "severities": list(SEVERITIES),
                  "splits": list(EVALUATION_SPLITS), "text_controls": list(TEXT_CONTROLS)}
 
@@ -27,9 +27,9 @@ def register(subparsers) -> None:
                         help="submission files or globs (default: every submission except submissions/paper/)")
     parser.add_argument("--perturb", nargs="*", metavar="NAME", default=None,
                         help="perturbations to sweep (default: every one in perturbations/; none if given empty)")
-    parser.add_argument("--severities", nargs="+", type=int, default=list(SEVERITIES), choices=SEVERITIES)
-    parser.add_argument("--splits", nargs="+", choices=EVALUATION_SPLITS, default=list(EVALUATION_SPLITS))
-    parser.add_argument("--text-controls", nargs="*", choices=TEXT_CONTROLS, default=list(TEXT_CONTROLS))
+    parser.add_argument("--severities", nargs="+", type=int, default=GRID_DEFAULTS["severities"], choices=SEVERITIES)
+    parser.add_argument("--splits", nargs="+", choices=EVALUATION_SPLITS, default=GRID_DEFAULTS["splits"])
+    parser.add_argument("--text-controls", nargs="*", choices=TEXT_CONTROLS, default=GRID_DEFAULTS["text_controls"])
     parser.add_argument("--grid", metavar="FILE",
                         help="JSON file whose parts each list submissions, splits, perturb, severities and "
                              "text_controls, in place of those five options (leaderboards/grid-refava-synth-cpu.json "

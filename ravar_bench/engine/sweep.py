@@ -141,9 +141,7 @@ def read_grid(path: Path) -> list[Cell]:
         cells += grid(expand_submissions(checked["submissions"]), checked["splits"], checked["perturb"],
                       checked["severities"], checked["text_controls"])
     unique = list(dict.fromkeys(cells))
-    first = {}
-    for cell in unique:
-        first.setdefault(cell.submission, len(first))
+    first = {name: rank for rank, name in enumerate(dict.fromkeys(cell.submission for cell in unique))}
     return sorted(unique, key=lambda cell: first[cell.submission])
 
 
